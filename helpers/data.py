@@ -1,0 +1,339 @@
+"""Data loaders, offline-first.
+
+Each loader tries its sources in this order, unless ``source=`` forces one:
+
+1. ``local``:   the upstream files a learner copied into ``$ACV_DATA_DIR``;
+2. ``keras``:   Keras's cache (``~/.keras/datasets``) or its download, which
+                gives up quickly when there is no network;
+3. ``standin``: data made from what installed packages ship (scikit-learn's
+                handwritten digits) or generated deterministically, with the
+                same shapes and dtypes as the real thing.
+
+Every loader returns a ``Dataset`` whose ``source`` says which one was used.
+A forced source that cannot be used raises ``SourceUnavailable`` with the URL
+and the ``$ACV_DATA_DIR`` alternative.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard
+
+SOURCES = ("auto", "local", "keras", "standin")
+
+MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
+MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
+CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
+CIFAR10_SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
+CIFAR10_CLASSES = (
+    "airplane", "automobile", "bird", "cat", "deer",
+    "dog", "frog", "horse", "ship", "truck",
+)
+# The CIFAR-10 stand-in draws one pattern per class; its names say which.
+CIFAR10_STANDIN_CLASSES = (
+    "disc", "ring", "square", "frame", "triangle",
+    "cross", "h-stripes", "v-stripes", "diagonal", "checker",
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Arrays of one data set plus where they came from.
+
+    x_*: uint8 images, (N, H, W) for grey, (N, H, W, 3) for colour, 0..255
+    y_*: int64 class indices, (N,)
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    source: Source
+
+    def describe(self) -> str:
+        return (
+            f"{self.source.name} ({self.source.kind}): "
+            f"x_train {self.x_train.shape} {self.x_train.dtype}, y_train {self.y_train.shape}, "
+            f"x_test {self.x_test.shape}, y_test {self.y_test.shape}, "
+            f"{len(self.class_names)} classes"
+        )
+
+    def subset(self, n_train: int | None = None, n_test: int | None = None) -> "Dataset":
+        """The first ``n_train`` / ``n_test`` examples (None keeps all)."""
+        return Dataset(
+            self.x_train[:n_train], self.y_train[:n_train],
+            self.x_test[:n_test], self.y_test[:n_test],
+            self.class_names, self.source,
+        )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _load_in_order(
+    name: str,
+    source: str,
+    local: Callable[[], tuple[tuple, str] | None],
+    keras_loader: Callable[[], tuple[tuple, str]],
+    standin: Callable[[], tuple[tuple, str]],
+    local_hint: str,
+) -> tuple[tuple, Source]:
+    """Try local -> keras -> standin (or just the forced one).
+
+    Each callable returns ``(arrays, detail)``; ``local`` returns None when
+    nothing is there, ``keras_loader`` raises ``SourceUnavailable``.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r} for {name}; expected one of: {', '.join(SOURCES)}")
+    skipped: list[str] = []
+
+    if source in ("auto", "local"):
+        found = local()
+        if found is not None:
+            return found[0], Source(name, "local", found[1], real=True)
+        if source == "local":
+            raise SourceUnavailable(f"{name}: no local copy. {local_hint}")
+        skipped.append(f"no local copy ({local_hint})")
+
+    if source in ("auto", "keras"):
+        try:
+            arrays, detail = keras_loader()
+            return arrays, Source(name, "keras", detail, real=True)
+        except SourceUnavailable as exc:
+            if source == "keras":
+                raise
+            skipped.append(str(exc).split(". ")[0])
+
+    arrays, detail = standin()
+    return arrays, Source(name, "standin", detail, real=False, skipped=tuple(skipped))
+
+
+# ----------------------------------------------------------------------------
+# MNIST
+
+
+def _mnist_local():
+    folder = data_dir()
+    if folder is None or not (folder / "mnist.npz").is_file():
+        return None
+    path = folder / "mnist.npz"
+    with np.load(path, allow_pickle=False) as f:
+        arrays = (f["x_train"], f["y_train"], f["x_test"], f["y_test"])
+    if arrays[0].shape[1:] != (28, 28):
+        raise ValueError(f"{path}: x_train has shape {arrays[0].shape}; expected (N, 28, 28) as in Keras's mnist.npz")
+    return arrays, str(path)
+
+
+def _mnist_keras():
+    import keras
+
+    hint = f"Copy mnist.npz (sha256 {MNIST_SHA256[:12]}...) into ${DATA_DIR_VAR} or ~/.keras/datasets/"
+    with download_guard(MNIST_URL, hint):
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    return (x_train, y_train, x_test, y_test), f"keras.datasets.mnist ({MNIST_URL})"
+
+
+def _digits_28x28() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1,797 8x8 digits (0..16), as MNIST-like 28x28 uint8.
+
+    MNIST centres each digit in a 20x20 box inside a 28x28 frame; we do the same.
+    """
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    out = np.zeros((len(digits.images), 28, 28), dtype=np.uint8)
+    for i, img in enumerate(digits.images):  # img: (8, 8) float in 0..16
+        big = Image.fromarray((img * (255.0 / 16.0)).astype(np.float32), mode="F")
+        big = np.asarray(big.resize((20, 20), Image.Resampling.BILINEAR))
+        out[i, 4:24, 4:24] = np.clip(big, 0, 255).astype(np.uint8)
+    return out, digits.target.astype(np.int64)
+
+
+def _mnist_standin():
+    images, labels = _digits_28x28()
+    order = np.random.default_rng(0).permutation(len(images))
+    images, labels = images[order], labels[order]
+    n_test = 360  # 20 % of 1,797, the rest for training
+    arrays = (images[n_test:], labels[n_test:], images[:n_test], labels[:n_test])
+    return arrays, "scikit-learn's 1,797 handwritten 8x8 digits, upscaled to 28x28 (1,437 train / 360 test)"
+
+
+def load_mnist(source: str = "auto") -> Dataset:
+    """MNIST digits: x (N, 28, 28) uint8 0..255, y (N,) int64 0..9."""
+    arrays, src = _load_in_order(
+        "mnist", source, _mnist_local, _mnist_keras, _mnist_standin,
+        local_hint=f"put Keras's mnist.npz into ${DATA_DIR_VAR}",
+    )
+    x_train, y_train, x_test, y_test = arrays
+    return Dataset(
+        np.asarray(x_train, np.uint8), np.asarray(y_train, np.int64).reshape(-1),
+        np.asarray(x_test, np.uint8), np.asarray(y_test, np.int64).reshape(-1),
+        tuple(str(d) for d in range(10)), src,
+    )
+
+
+# ----------------------------------------------------------------------------
+# CIFAR-10
+
+
+class _ArraysOnlyUnpickler(pickle.Unpickler):
+    """Unpickles CIFAR-10's batches and refuses anything else.
+
+    A pickle can run arbitrary code when loaded; the batches only need numpy
+    arrays, so only numpy's array reconstruction is allowed.
+    """
+
+    ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+    }
+
+    def find_class(self, module, name):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a CIFAR-10 batch")
+
+
+def _read_cifar_batch(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    batch = _ArraysOnlyUnpickler(io.BytesIO(raw), encoding="bytes").load()
+    data = np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    return data, np.asarray(batch[b"labels"], np.int64)
+
+
+def _cifar_from_members(read: Callable[[str], bytes]):
+    parts = [_read_cifar_batch(read(f"data_batch_{i}")) for i in range(1, 6)]
+    x_test, y_test = _read_cifar_batch(read("test_batch"))
+    x_train = np.concatenate([p[0] for p in parts])
+    y_train = np.concatenate([p[1] for p in parts])
+    return x_train, y_train, x_test, y_test
+
+
+def _cifar_local():
+    folder = data_dir()
+    if folder is None:
+        return None
+    archive = folder / "cifar-10-python.tar.gz"
+    batches = folder / "cifar-10-batches-py"
+    if archive.is_file():
+        digest = sha256_of(archive)
+        if digest != CIFAR10_SHA256:
+            raise ValueError(
+                f"{archive}: sha256 {digest} does not match the published {CIFAR10_SHA256}; "
+                f"download it again from {CIFAR10_URL}"
+            )
+        with tarfile.open(archive, "r:gz") as tar:
+            def read(member):
+                return tar.extractfile(f"cifar-10-batches-py/{member}").read()
+            return _cifar_from_members(read), str(archive)
+    if batches.is_dir():
+        return _cifar_from_members(lambda m: (batches / m).read_bytes()), str(batches)
+    return None
+
+
+def _cifar_keras():
+    import keras
+
+    hint = f"Copy cifar-10-python.tar.gz (or its cifar-10-batches-py folder) into ${DATA_DIR_VAR}"
+    with download_guard(CIFAR10_URL, hint):
+        (x_train, y_train), (x_test, y_test) = keras.datasets.cifar10.load_data()
+    return (x_train, y_train, x_test, y_test), f"keras.datasets.cifar10 ({CIFAR10_URL})"
+
+
+def synthetic_patterns(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` 32x32 RGB uint8 images of 10 pattern classes (CIFAR-10's shapes).
+
+    Each class is one pattern (see ``CIFAR10_STANDIN_CLASSES``) drawn at a
+    random place, size and colour over a noisy colour gradient, so that the
+    task needs convolutional features but is learnable from a few thousand
+    images. Deterministic for a given ``seed``.
+    """
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 10
+    rng.shuffle(labels)
+    yy, xx = np.mgrid[0:32, 0:32].astype(np.float32)  # (32, 32) each
+    cx = rng.uniform(10, 22, n)[:, None, None]
+    cy = rng.uniform(10, 22, n)[:, None, None]
+    r = rng.uniform(6, 10, n)[:, None, None]
+    dx, dy = xx[None] - cx, yy[None] - cy  # (n, 32, 32)
+    dist = np.sqrt(dx**2 + dy**2)
+    inside = (np.abs(dx) < r) & (np.abs(dy) < r)
+    masks = {
+        0: dist < r,
+        1: (dist < r) & (dist > 0.55 * r),
+        2: inside,
+        3: inside & ~((np.abs(dx) < 0.55 * r) & (np.abs(dy) < 0.55 * r)),
+        4: (dy < r) & (dy > -r) & (np.abs(dx) < (dy + r) / 2),
+        5: inside & ((np.abs(dx) < 0.3 * r) | (np.abs(dy) < 0.3 * r)),
+        6: inside & ((yy[None] // 3) % 2 == 0),
+        7: inside & ((xx[None] // 3) % 2 == 0),
+        8: inside & (((xx[None] + yy[None]) // 3) % 2 == 0),
+        9: inside & (((xx[None] // 4) + (yy[None] // 4)) % 2 == 0),
+    }
+    mask = np.zeros((n, 32, 32), bool)
+    for k, m in masks.items():
+        mask |= m & (labels == k)[:, None, None]
+
+    base = rng.uniform(0, 160, (n, 1, 1, 3))
+    slope = rng.uniform(-2, 2, (n, 1, 1, 3))
+    background = base + slope * xx[None, :, :, None] + rng.normal(0, 18, (n, 32, 32, 3))
+    colour = rng.uniform(60, 255, (n, 1, 1, 3))
+    images = np.where(mask[..., None], colour + rng.normal(0, 12, (n, 32, 32, 3)), background)
+    return np.clip(images, 0, 255).astype(np.uint8), labels.astype(np.int64)
+
+
+def _cifar_standin(n_train: int = 5000, n_test: int = 1000):
+    x_train, y_train = synthetic_patterns(n_train, seed=1)
+    x_test, y_test = synthetic_patterns(n_test, seed=2)
+    detail = f"synthetic 32x32 patterns, 10 classes ({n_train:,} train / {n_test:,} test)"
+    return (x_train, y_train, x_test, y_test), detail
+
+
+def load_cifar10(source: str = "auto") -> Dataset:
+    """CIFAR-10: x (N, 32, 32, 3) uint8 0..255, y (N,) int64 0..9."""
+    arrays, src = _load_in_order(
+        "cifar10", source, _cifar_local, _cifar_keras, _cifar_standin,
+        local_hint=f"put cifar-10-python.tar.gz or cifar-10-batches-py/ into ${DATA_DIR_VAR}",
+    )
+    x_train, y_train, x_test, y_test = arrays
+    names = CIFAR10_CLASSES if src.real else CIFAR10_STANDIN_CLASSES
+    return Dataset(
+        np.asarray(x_train, np.uint8), np.asarray(y_train, np.int64).reshape(-1),
+        np.asarray(x_test, np.uint8), np.asarray(y_test, np.int64).reshape(-1),
+        names, src,
+    )
+
+
+LOADERS = {"mnist": load_mnist, "cifar10": load_cifar10}
+
+
+def local_status() -> dict[str, str]:
+    """For each data set, whether ``$ACV_DATA_DIR`` holds it (for the setup check)."""
+    folder = data_dir()
+    if folder is None:
+        return {name: f"${DATA_DIR_VAR} is not set" for name in LOADERS}
+    checks = {
+        "mnist": [folder / "mnist.npz"],
+        "cifar10": [folder / "cifar-10-python.tar.gz", folder / "cifar-10-batches-py"],
+    }
+    return {
+        name: next((f"found {p}" for p in paths if p.exists()), f"not in {folder}")
+        for name, paths in checks.items()
+    }

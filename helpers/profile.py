@@ -1,0 +1,108 @@
+"""Run profiles: how big each notebook's run is.
+
+A profile is one of:
+
+- ``smoke``: what CI runs. Tiny samples, one short epoch; every notebook
+  finishes in about a minute on 2 CPU cores. The numbers only show that the
+  code runs end to end.
+- ``cpu``: a laptop. Minutes per notebook, real data when it is reachable.
+- ``full``: the course's exact lab settings, meant for a GPU.
+- ``auto``: ``full`` when TensorFlow sees a GPU, else ``cpu``.
+
+Pick one with the environment variable ``ACV_PROFILE`` or the ``PROFILE``
+parameter at the top of a notebook. ``settings(notebook)`` returns the values
+that notebook uses under the active profile.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+PROFILES = ("smoke", "cpu", "full")
+CHOICES = PROFILES + ("auto",)
+ENV_VAR = "ACV_PROFILE"
+
+# Values shared by every notebook under a profile. `deterministic` turns on
+# TensorFlow's op determinism so that two smoke runs give identical metrics.
+COMMON = {
+    "smoke": {"seed": 42, "deterministic": True},
+    "cpu": {"seed": 42, "deterministic": False},
+    "full": {"seed": 42, "deterministic": False},
+}
+
+# One entry per notebook: profile -> values. `full` holds the course's lab
+# settings (see the table at the top of each notebook); do not shrink it.
+NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
+    "00_setup_check": {"smoke": {}, "cpu": {}, "full": {}},
+}
+
+
+def gpu_available() -> bool:
+    """True when TensorFlow sees at least one GPU."""
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def resolve(profile: str | None = None) -> str:
+    """Turn a requested profile into one of ``smoke``, ``cpu``, ``full``.
+
+    ``None`` means: use ``$ACV_PROFILE``, else ``auto``.
+    """
+    requested = profile if profile is not None else os.environ.get(ENV_VAR, "auto")
+    requested = str(requested).strip().lower()
+    if requested not in CHOICES:
+        raise ValueError(
+            f"unknown profile {requested!r} (from "
+            f"{'the PROFILE parameter' if profile is not None else '$' + ENV_VAR}); "
+            f"expected one of: {', '.join(CHOICES)}"
+        )
+    if requested == "auto":
+        return "full" if gpu_available() else "cpu"
+    return requested
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The values one notebook uses under one profile.
+
+    Read them as attributes: ``cfg.epochs``, ``cfg.batch_size``.
+    """
+
+    notebook: str
+    profile: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails, i.e. for the profile values.
+        values = object.__getattribute__(self, "values")
+        if name in values:
+            return values[name]
+        raise AttributeError(
+            f"{self.notebook!r} has no setting {name!r} in profile "
+            f"{self.profile!r}; it has: {', '.join(sorted(values))}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.values)
+
+    def table(self) -> str:
+        """The settings as aligned text, for printing in a notebook."""
+        width = max((len(k) for k in self.values), default=0)
+        lines = [f"profile: {self.profile}"]
+        lines += [f"  {k:<{width}} = {v!r}" for k, v in self.values.items()]
+        return "\n".join(lines)
+
+
+def settings(notebook: str, profile: str | None = None) -> Settings:
+    """The settings ``notebook`` runs with under ``profile`` (see ``resolve``)."""
+    if notebook not in NOTEBOOKS:
+        raise ValueError(
+            f"unknown notebook {notebook!r}; expected one of: {', '.join(sorted(NOTEBOOKS))}"
+        )
+    name = resolve(profile)
+    values = {**COMMON[name], **NOTEBOOKS[notebook][name]}
+    return Settings(notebook=notebook, profile=name, values=MappingProxyType(values))

@@ -1,0 +1,122 @@
+"""Recording a notebook's headline numbers.
+
+``start(notebook, profile)`` (called by ``helpers.start``) opens a run;
+``record(data=..., weights=..., **numbers)`` writes
+``build/metrics/<notebook>.json`` with the numbers, the profile, where the
+data and weights came from, the versions and the wall time so far. ``make run``
+builds its summary table from these files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .sources import Source
+
+BUILD_VAR = "ACV_BUILD_DIR"
+
+
+def build_dir() -> Path:
+    """``$ACV_BUILD_DIR``, else ``build/``; relative paths are taken from the repository root.
+
+    (A notebook's kernel runs in ``notebooks/``, the runner in the root: both
+    must find the same folder.)
+    """
+    root = Path(__file__).resolve().parents[1]
+    value = os.environ.get(BUILD_VAR, "").strip()
+    return root / value if value else root / "build"
+
+
+@dataclass
+class Run:
+    notebook: str
+    profile: str
+    started: float = field(default_factory=time.perf_counter)
+    numbers: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return build_dir() / "metrics" / f"{self.notebook}.json"
+
+
+_current: Run | None = None
+
+
+def start(notebook: str, profile: str) -> Run:
+    global _current
+    _current = Run(notebook, profile)
+    return _current
+
+
+def current() -> Run:
+    if _current is None:
+        raise RuntimeError("no run started: call helpers.start(notebook) in the notebook's setup cell first")
+    return _current
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays, tuples and nested dicts -> JSON-ready values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        raise ValueError(f"refusing to record a non-finite number: {value}")
+    return value
+
+
+def record(*, data: Source | dict[str, Source] | None = None, weights: Source | None = None, **numbers: Any) -> Path:
+    """Add ``numbers`` to this notebook's record and write it; returns the path.
+
+    data: the ``Source`` of the data set (or a dict name -> Source when a
+    notebook uses several); weights: the pretrained weights' ``Source``.
+    Calling it again adds or replaces numbers.
+    """
+    import keras
+    import tensorflow as tf
+
+    run = current()
+    run.numbers.update(_plain(numbers))
+    if isinstance(data, Source):
+        run.sources["data"] = data.as_dict()
+    elif isinstance(data, dict):
+        for key, src in data.items():
+            run.sources[f"data:{key}"] = src.as_dict()
+    if weights is not None:
+        run.sources["weights"] = weights.as_dict()
+
+    payload = {
+        "notebook": run.notebook,
+        "profile": run.profile,
+        "numbers": run.numbers,
+        "sources": run.sources,
+        "all_sources_real": all(s["real"] for s in run.sources.values()),
+        "wall_time_s": round(time.perf_counter() - run.started, 2),
+        "versions": {
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+        },
+    }
+    run.path.parent.mkdir(parents=True, exist_ok=True)
+    run.path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    return run.path
+
+
+def load_all(folder: Path | None = None) -> list[dict]:
+    """Every recorded run under ``build/metrics``, sorted by notebook."""
+    folder = folder or build_dir() / "metrics"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]

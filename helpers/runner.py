@@ -1,0 +1,127 @@
+"""Execute notebooks headless and summarise what they recorded (``make run``).
+
+    python -m helpers.runner notebooks/*.ipynb
+
+Writes ``build/executed/<name>.ipynb`` for each notebook, shows a progress
+bar over its cells, prints a table of every notebook's recorded numbers, and
+exits non-zero naming the notebook and cell that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import report
+
+CELL_TIMEOUT_S = 3600
+
+
+def execute(path: Path, out_dir: Path) -> float:
+    """Run one notebook top to bottom in its own folder; returns seconds taken."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from tqdm import tqdm
+
+    nb = nbformat.read(path, as_version=4)
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    bar = tqdm(total=len(code_cells), desc=path.stem, unit="cell", file=sys.stdout, leave=True)
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=lambda cell, cell_index, execute_reply: bar.update(1),
+    )
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / f"{path.stem}.kernel.log"
+    try:
+        # The kernel's own stderr (TensorFlow's C++ start-up lines) goes to a log
+        # file so that the progress bars stay readable.
+        with open(log_path, "w") as log:
+            client.execute(stderr=log)
+    except CellExecutionError as exc:
+        index = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        raise NotebookFailed(path, index, nb, exc) from None
+    finally:
+        bar.close()
+        nbformat.write(nb, out_dir / path.name)
+    return time.perf_counter() - started
+
+
+class NotebookFailed(RuntimeError):
+    def __init__(self, path: Path, index: int | None, nb, exc: Exception):
+        where = f"cell {index} (the {ordinal(index, nb)} code cell)" if index is not None else "a cell"
+        source = nb.cells[index].source.strip().splitlines()[:6] if index is not None else []
+        error = str(exc).strip().splitlines()
+        message = [f"FAILED: {path}, {where}:"]
+        message += ["    " + line for line in source]
+        message += ["  " + (error[-1] if error else repr(exc))]
+        super().__init__("\n".join(message))
+
+
+def ordinal(index: int, nb) -> str:
+    n = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _scalars(numbers: dict, prefix: str = "") -> dict[str, object]:
+    """Flatten nested numbers to 'a.b' keys, keeping only scalars."""
+    flat: dict[str, object] = {}
+    for key, value in numbers.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_scalars(value, name + "."))
+        elif isinstance(value, (int, float, str, bool)):
+            flat[name] = value
+    return flat
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def summary_table(records: list[dict]) -> str:
+    """Plain-text table: one block per notebook, its numbers one per line."""
+    lines = []
+    for rec in records:
+        sources = rec.get("sources", {})
+        used = ", ".join(f"{s['name']}={s['kind']}" for s in sources.values()) or "-"
+        lines.append(
+            f"{rec['notebook']}  [profile {rec['profile']}, {rec['wall_time_s']:.0f} s, {used}]"
+            + ("" if rec.get("all_sources_real", True) else "  (stand-in: not comparable with the course)")
+        )
+        for key, value in _scalars(rec.get("numbers", {})).items():
+            lines.append(f"    {key:<40} {_fmt(value)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=report.build_dir() / "executed")
+    args = parser.parse_args(argv)
+
+    for path in args.notebooks:
+        try:
+            seconds = execute(path, args.out)
+        except NotebookFailed as failure:
+            print(failure, file=sys.stderr)
+            print(f"The partly executed notebook is in {args.out / path.name}.", file=sys.stderr)
+            return 1
+        print(f"  {path.name}: {seconds:.0f} s")
+
+    names = {p.stem for p in args.notebooks}
+    records = [r for r in report.load_all() if r["notebook"] in names]
+    print(f"\nSummary of recorded numbers ({report.build_dir() / 'metrics'})\n")
+    print(summary_table(records))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

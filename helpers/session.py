@@ -1,0 +1,79 @@
+"""The setup cell of every notebook: profile, seed, versions, GPU advice."""
+
+from __future__ import annotations
+
+import platform
+
+from . import profile as profiles
+from . import report
+
+MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
+
+
+def seed_everything(seed: int, deterministic: bool = False) -> None:
+    """Seed Python, NumPy and TensorFlow; optionally make TF ops deterministic.
+
+    With ``deterministic`` two runs on the same machine give identical numbers
+    (CI relies on it); it can make some GPU ops slower, so ``full`` leaves it off.
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".")[:2] if p.isdigit())
+
+
+def environment() -> dict[str, str]:
+    """Versions and devices, as text."""
+    import keras
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras backend": keras.backend.backend(),
+        "devices": ", ".join(d.name for d in gpus) if gpus else "CPU only",
+    }
+
+
+def gpu_advice() -> str:
+    import tensorflow as tf
+
+    if tf.config.list_physical_devices("GPU"):
+        return "GPU found: the 'auto' profile runs the course's full settings."
+    return (
+        "No GPU found: that is fine, the 'cpu' profile is sized for a laptop. For the "
+        "course's full settings open the notebook in Colab (Runtime > Change runtime type "
+        "> GPU) or install TensorFlow with CUDA on a GPU machine "
+        "(pip install 'tensorflow[and-cuda]==2.21.0') and set ACV_PROFILE=full."
+    )
+
+
+def start(notebook: str, profile: str | None = None, verbose: bool = True) -> profiles.Settings:
+    """Resolve the profile, seed everything, start the run record, print the setup.
+
+    Returns the notebook's ``Settings`` (``cfg.epochs``, ``cfg.batch_size``, ...).
+    """
+    cfg = profiles.settings(notebook, profile)
+    seed_everything(cfg.seed, cfg.deterministic)
+    report.start(notebook, cfg.profile)
+    env = environment()
+    for name, minimum in MIN_VERSIONS.items():
+        if _version_tuple(env[name]) < minimum:
+            raise RuntimeError(
+                f"{name} {env[name]} is too old; these notebooks need {'.'.join(map(str, minimum))}+ "
+                f"(run 'make setup' to install the pinned versions)"
+            )
+    if verbose:
+        for key, value in env.items():
+            print(f"{key:>14}: {value}")
+        print(gpu_advice())
+        print(cfg.table())
+    return cfg

@@ -1,0 +1,50 @@
+import pytest
+
+from helpers import profile
+
+
+def test_explicit_profile_wins_over_environment(monkeypatch):
+    monkeypatch.setenv("ACV_PROFILE", "full")
+    assert profile.resolve("smoke") == "smoke"
+
+
+def test_none_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("ACV_PROFILE", "cpu")
+    assert profile.resolve(None) == "cpu"
+
+
+def test_auto_picks_cpu_without_a_gpu(monkeypatch):
+    monkeypatch.delenv("ACV_PROFILE", raising=False)
+    monkeypatch.setattr(profile, "gpu_available", lambda: False)
+    assert profile.resolve(None) == "cpu"
+    monkeypatch.setattr(profile, "gpu_available", lambda: True)
+    assert profile.resolve("auto") == "full"
+
+
+def test_unknown_profile_names_the_value_and_the_choices(monkeypatch):
+    monkeypatch.setenv("ACV_PROFILE", "gpu")
+    with pytest.raises(ValueError, match=r"'gpu'.*ACV_PROFILE.*smoke, cpu, full, auto"):
+        profile.resolve(None)
+
+
+def test_unknown_notebook_lists_the_known_ones():
+    with pytest.raises(ValueError, match="00_setup_check"):
+        profile.settings("99_nothing", "smoke")
+
+
+def test_missing_setting_names_the_ones_that_exist():
+    cfg = profile.settings("00_setup_check", "smoke")
+    assert cfg.seed == 42
+    with pytest.raises(AttributeError, match="has no setting 'epochs'.*seed"):
+        cfg.epochs
+
+
+@pytest.mark.parametrize("notebook", sorted(profile.NOTEBOOKS))
+def test_every_profile_defines_the_same_settings(notebook):
+    keys = {name: set(profile.settings(notebook, name).values) for name in profile.PROFILES}
+    assert keys["smoke"] == keys["cpu"] == keys["full"], keys
+
+
+def test_only_smoke_is_deterministic_by_default():
+    assert profile.settings("00_setup_check", "smoke").deterministic
+    assert not profile.settings("00_setup_check", "full").deterministic

@@ -1,0 +1,95 @@
+"""House rules: pins agree, notebooks are clean, no API that Keras 3 removed."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+HELPERS = sorted((ROOT / "helpers").glob("*.py"))
+
+
+def _pins(lines):
+    return {re.split(r"[=<>!~]", line, maxsplit=1)[0].lower(): line for line in lines}
+
+
+def test_environment_yml_and_pyproject_pin_the_same_packages():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    pip_section = next(d["pip"] for d in conda if isinstance(d, dict) and "pip" in d)
+    conda_pins = [p for p in pip_section if not p.startswith("-e")]
+    assert _pins(conda_pins) == _pins(pyproject)
+    assert all("==" in p for p in pyproject), "every dependency is pinned exactly"
+    assert "python=3.11" in conda
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "notebooks/ holds no NN_name.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"cell {i} holds outputs: clear them before committing"
+            assert cell.execution_count is None, f"cell {i} holds an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_after_the_imports_is_tagged_parameters(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "import" in code[0].source, "the first code cell holds the imports"
+    assert "parameters" in code[1].metadata.get("tags", []), "the second code cell is the parameters cell"
+    assert "PROFILE" in code[1].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_starts_with_title_and_ends_with_summary_and_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    tail = "\n".join(c.source for c in nb.cells[-3:] if c.cell_type == "markdown")
+    assert "## Summary" in tail and "## Exercises" in tail and "Solution" in tail
+
+
+DEPRECATED = {
+    "ImageDataGenerator": r"ImageDataGenerator",
+    "layers.experimental": r"layers\.experimental",
+    "fit_generator": r"fit_generator",
+    "lr= (use learning_rate=)": r"\blr\s*=",
+    ".h5 saving (use .keras)": r"\.save(_weights)?\([^)]*\.h5",
+    "layer.output_shape": r"\.output_shape\b",
+}
+
+
+def _code_of(path):
+    if path.suffix == ".ipynb":
+        nb = nbformat.read(path, as_version=4)
+        return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    return path.read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + HELPERS, ids=lambda p: p.name)
+def test_no_api_that_keras_3_removed_or_deprecated(path):
+    code = _code_of(path)
+    found = [name for name, pattern in DEPRECATED.items() if re.search(pattern, code)]
+    assert not found, f"{path.name} uses {found}"
+
+
+def test_the_deprecation_check_can_fail():
+    bad = "model.compile(optimizer=RMSprop(lr=1e-4))\nmodel.save('m.h5')\n"
+    assert {n for n, p in DEPRECATED.items() if re.search(p, bad)} == {
+        "lr= (use learning_rate=)", ".h5 saving (use .keras)"}
+
+
+def test_readme_shows_the_two_commands_and_ci_calls_make_test():
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme and "ACV_DATA_DIR" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()

@@ -1,0 +1,58 @@
+import socket
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from helpers.sources import Source, SourceUnavailable, download_guard
+
+
+def test_offline_switch_refuses_before_touching_the_network(monkeypatch):
+    monkeypatch.setenv("ACV_OFFLINE", "1")
+    with pytest.raises(SourceUnavailable, match=r"https://example\.invalid/x.*ACV_DATA_DIR"):
+        with download_guard("https://example.invalid/x", "Copy x into $ACV_DATA_DIR"):
+            pytest.fail("the body must not run offline")
+
+
+def test_a_stalled_server_gives_up_quickly_with_a_clear_error(monkeypatch):
+    """A server that accepts and never answers must not hang the notebook."""
+    monkeypatch.delenv("ACV_OFFLINE", raising=False)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    held = []
+    threading.Thread(target=lambda: held.append(server.accept()), daemon=True).start()
+    url = f"http://127.0.0.1:{port}/data.npz"
+    started = time.perf_counter()
+    with pytest.raises(SourceUnavailable) as info:
+        with download_guard(url, "Copy data.npz into $ACV_DATA_DIR", timeout=0.5):
+            urllib.request.urlopen(url).read()
+    assert time.perf_counter() - started < 5
+    message = str(info.value)
+    assert url in message and "ACV_DATA_DIR" in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__, "no urllib traceback attached"
+    server.close()
+
+
+def test_guard_restores_the_socket_timeout(monkeypatch):
+    monkeypatch.setenv("ACV_OFFLINE", "0")
+    before = socket.getdefaulttimeout()
+    with download_guard("http://x", "hint", timeout=1.5):
+        assert socket.getdefaulttimeout() == 1.5
+    assert socket.getdefaulttimeout() == before
+
+
+def test_guard_lets_other_errors_through(monkeypatch):
+    monkeypatch.setenv("ACV_OFFLINE", "0")
+    with pytest.raises(KeyError):
+        with download_guard("http://x", "hint"):
+            raise KeyError("not a network problem")
+
+
+def test_a_standin_notice_says_why_and_what_it_means():
+    src = Source("mnist", "standin", "digits", real=False, skipped=("no local copy", "no network"))
+    text = src.notice()
+    assert "STAND-IN" in text and "no local copy; no network" in text and "not comparable" in text
+    assert "STAND-IN" not in Source("mnist", "local", "/d/mnist.npz", real=True).notice()
