@@ -102,6 +102,11 @@ def _image_hw(image_shape, source: str, target: str) -> tuple[float, float]:
 
 
 def _unstack(boxes):
+    """(..., 4) -> four (...,) arrays."""
+    if isinstance(boxes, np.ndarray):
+        # One transposing copy makes each coordinate contiguous in memory, which
+        # roughly halves the time of the elementwise maths on large arrays.
+        return tuple(np.moveaxis(boxes, -1, 0).copy())
     return boxes[..., 0], boxes[..., 1], boxes[..., 2], boxes[..., 3]
 
 
@@ -206,6 +211,8 @@ def _prepare(a, b, box_format: str):
 def _safe_divide(num, den, xp):
     """num / den, and 0 where den is 0 (gradients stay finite too)."""
     ok = den > 0
+    if xp is np:
+        return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape, np.result_type(num, den)), where=ok)
     return xp.where(ok, num / xp.where(ok, den, 1.0), 0.0)
 
 

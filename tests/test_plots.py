@@ -1,0 +1,72 @@
+"""helpers.plots: what is drawn (rectangles, colours, titles), not pixels."""
+
+import matplotlib.colors as mcolors
+import numpy as np
+import pytest
+from matplotlib.patches import Rectangle
+
+from helpers import plots
+
+
+def _rectangles(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def _is(color, name):
+    return mcolors.to_hex(color) == mcolors.to_hex(name)
+
+
+def test_show_images_titles_green_when_right_red_when_wrong():
+    images = np.zeros((3, 8, 8), np.uint8)
+    fig = plots.show_images(images, labels=[1, 2, 3], predictions=[1, 0, 3], class_names=list("abcd"))
+    titles = [ax.title for ax in fig.axes[:3]]
+    assert [t.get_text() for t in titles] == ["b", "a (c)", "d"]
+    assert _is(titles[0].get_color(), plots.RIGHT) and _is(titles[1].get_color(), plots.WRONG)
+
+
+def test_show_boxes_draws_true_green_pred_red_and_flags_low_iou():
+    images = np.zeros((2, 75, 75))
+    true = np.array([[0.1, 0.1, 0.5, 0.5], [0.1, 0.1, 0.5, 0.5]])
+    pred = np.array([[0.1, 0.1, 0.5, 0.5], [0.6, 0.6, 0.9, 0.9]])
+    fig = plots.show_boxes(images, true, pred, box_format="rel_xyxy", iou_threshold=0.6)
+    for ax in fig.axes[:2]:
+        rects = _rectangles(ax)
+        assert len(rects) == 2
+        assert _is(rects[0].get_edgecolor(), plots.RIGHT) and _is(rects[1].get_edgecolor(), plots.WRONG)
+    assert fig.axes[0].title.get_text() == "IoU 1.00" and _is(fig.axes[0].title.get_color(), plots.RIGHT)
+    assert fig.axes[1].title.get_text() == "IoU 0.00" and _is(fig.axes[1].title.get_color(), plots.WRONG)
+    # rel_xyxy on a 75x75 image: 0.1 -> 7.5 pixels.
+    assert _rectangles(fig.axes[0])[0].get_xy() == pytest.approx((7.5, 7.5))
+
+
+def test_draw_boxes_converts_formats_and_writes_labels():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    patches = plots.draw_boxes(ax, [[20, 10, 60, 30]], "yxyx", "blue", labels=["bird"])
+    assert patches[0].get_xy() == (10, 20) and patches[0].get_width() == 20 and patches[0].get_height() == 40
+    assert [t.get_text() for t in ax.texts] == ["bird"]
+    plt.close(fig)
+
+
+def test_plot_history_draws_both_curves_and_the_phase_line():
+    history = plots.merge_histories({"loss": [3, 2], "val_loss": [3.5, 2.5]}, {"loss": [1], "val_loss": [1.5]})
+    assert history["loss"] == [3, 2, 1]
+    fig = plots.plot_history(history, ["loss"], mark_epoch=2)
+    ax = fig.axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["training", "validation", "fine-tuning starts"]
+    assert ax.get_lines()[2].get_xdata()[0] == 2.5
+    with pytest.raises(ValueError, match=r"no \['accuracy'\]; it has: loss, val_loss"):
+        plots.plot_history(history, ["accuracy"])
+
+
+def test_iou_histogram_reports_the_share_above_threshold():
+    fig = plots.plot_iou_histogram([0.1, 0.7, 0.8, 0.9], threshold=0.6)
+    assert fig.axes[0].get_title() == "75.0% of 4 boxes reach IoU >= 0.6"
+
+
+def test_iou_diagram_writes_the_numbers():
+    fig = plots.iou_diagram([0, 0, 4, 4], [2, 2, 6, 6])
+    assert fig.axes[0].get_title() == "IoU = intersection / union = 4 / 28 = 0.143"
+    assert len(_rectangles(fig.axes[0])) == 3  # two boxes and their intersection
