@@ -296,6 +296,22 @@ def ciou(a, b, box_format: str = "xyxy"):
     return overlap - _centre_term(a, b, xp) - alpha * v
 
 
+def sort_corners(boxes, box_format: str = "xyxy"):
+    """Return the boxes as xyxy (same unit) with min and max corners in order.
+
+    The GIoU paper (Rezatofighi et al., 2019, Algorithm 1) does this to a
+    network's predicted boxes before scoring them, so that an inverted
+    prediction is scored as the box it spans instead of as empty (which has
+    no gradient). The losses in ``helpers.losses`` use it; metrics do not.
+    """
+    check_format(box_format)
+    xp = _namespace(boxes)
+    boxes = _as_float(boxes, xp)
+    _check_last_axis(boxes)
+    x1, y1, x2, y2 = _unstack(_to_xyxy(boxes, RELATIVE.get(box_format, box_format), xp))
+    return xp.stack([xp.minimum(x1, x2), xp.minimum(y1, y2), xp.maximum(x1, x2), xp.maximum(y1, y2)], axis=-1)
+
+
 IOU_FUNCTIONS = {"iou": iou, "giou": giou, "diou": diou, "ciou": ciou}
 
 

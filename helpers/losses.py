@@ -1,6 +1,8 @@
 """Keras losses and metrics for box regression, built on ``helpers.boxes``.
 
-Losses (``1 - score``, per box; Keras averages over the batch):
+Losses (``1 - score``, per box; Keras averages over the batch). A predicted
+box's corners are put in order first (``boxes.sort_corners``), as in the GIoU
+paper, so that an inverted prediction still gets a gradient:
 
     IoULoss   1 - IoU    in [0, 1]; no gradient while the boxes do not overlap
     GIoULoss  1 - GIoU   in [0, 2)
@@ -39,8 +41,14 @@ class _BoxLoss(keras.losses.Loss):
     def call(self, y_true, y_pred):
         # y_true, y_pred: (batch, ..., 4) -> (batch, ...)
         y_true = keras.ops.convert_to_tensor(y_true)
-        y_pred = keras.ops.convert_to_tensor(y_pred)
-        return 1.0 - self.score(y_true, keras.ops.cast(y_pred, y_true.dtype), self.box_format)
+        y_pred = keras.ops.cast(keras.ops.convert_to_tensor(y_pred), y_true.dtype)
+        # As in the GIoU paper, a predicted box is scored by the corners it spans,
+        # in order: an inverted prediction would otherwise count as empty and get
+        # no gradient at all. Both go to xyxy in their own unit (relative stays
+        # relative: the scores do not depend on the unit).
+        y_pred = boxes.sort_corners(y_pred, self.box_format)
+        y_true = boxes.sort_corners(y_true, self.box_format)
+        return 1.0 - self.score(y_true, y_pred, "xyxy")
 
     def get_config(self):
         return {**super().get_config(), "box_format": self.box_format}
@@ -85,7 +93,7 @@ LOSSES = {"iou": IoULoss, "giou": GIoULoss, "diou": DIoULoss, "ciou": CIoULoss}
 class BoxMeanIoU(keras.metrics.Mean):
     """Mean IoU of predicted boxes against true boxes, both (batch, 4)."""
 
-    def __init__(self, box_format: str = "xyxy", name: str = "box_mean_iou", dtype=None):
+    def __init__(self, box_format: str = "xyxy", name: str = "mean_iou", dtype=None):
         super().__init__(name=name, dtype=dtype)
         self.box_format = boxes.check_format(box_format)
 
@@ -110,7 +118,7 @@ class BoxIoUAbove(BoxMeanIoU):
     def __init__(self, threshold: float = 0.6, box_format: str = "xyxy", name: str | None = None, dtype=None):
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1]; got {threshold}")
-        name = name or f"box_iou_ge_{threshold:g}".replace(".", "_")
+        name = name or f"iou_ge_{threshold:g}".replace(".", "_")
         super().__init__(box_format=box_format, name=name, dtype=dtype)
         self.threshold = float(threshold)
 
@@ -120,3 +128,35 @@ class BoxIoUAbove(BoxMeanIoU):
 
     def get_config(self):
         return {**super().get_config(), "threshold": self.threshold}
+
+
+CORNER_FORMATS = ("xyxy", "yxyx", "rel_xyxy", "rel_yxyx")
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class OrderedCorners(keras.layers.Layer):
+    """Put a box head's output corners in order: min first, max second.
+
+    Placed after ``Dense(4)``, it makes every prediction a valid box by
+    construction: the box that the loss scored is the box the model outputs,
+    and an IoU-family loss never sees an inverted box. Input and output are
+    (..., 4) in a corner format (xyxy, yxyx or their relative versions).
+    """
+
+    def __init__(self, box_format: str = "xyxy", **kwargs):
+        super().__init__(**kwargs)
+        if box_format not in CORNER_FORMATS:
+            raise ValueError(f"OrderedCorners needs a corner format; got {box_format!r}, expected one of: {', '.join(CORNER_FORMATS)}")
+        self.box_format = box_format
+
+    def call(self, x):
+        # Both corner formats keep (first, second) pairs at positions (0, 2) and (1, 3).
+        low = keras.ops.minimum(x[..., :2], x[..., 2:])
+        high = keras.ops.maximum(x[..., :2], x[..., 2:])
+        return keras.ops.concatenate([low, high], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "box_format": self.box_format}

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from helpers import boxes as boxes_module
 from helpers import losses
 
 TRUE = np.array([[0.4, 0.4, 0.6, 0.6]], np.float32)  # xyxy
@@ -72,7 +73,7 @@ def test_metrics_count_like_the_course():
     above = losses.BoxIoUAbove(threshold=0.6)
     above.update_state(y_true, y_pred)
     assert float(above.result()) == pytest.approx(0.5)
-    assert above.name == "box_iou_ge_0_6"
+    assert above.name == "iou_ge_0_6"
     mean = losses.BoxMeanIoU()
     mean.update_state(y_true, y_pred)
     assert float(mean.result()) == pytest.approx(ious.mean(), abs=1e-6)
@@ -95,5 +96,31 @@ def test_a_model_compiled_with_them_saves_and_reloads(tmp_path):
     np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
     before = model.evaluate(x, y, verbose=0, return_dict=True)
     after = again.evaluate(x, y, verbose=0, return_dict=True)
-    assert after["box_iou_ge_0_5"] == pytest.approx(before["box_iou_ge_0_5"])
+    assert after["iou_ge_0_5"] == pytest.approx(before["iou_ge_0_5"])
     assert after["loss"] == pytest.approx(before["loss"], rel=1e-5)
+
+
+@pytest.mark.parametrize("name", ["giou", "diou", "ciou"])
+def test_an_inverted_prediction_inside_the_truth_still_gets_a_gradient(name):
+    """Without sorting the corners, such a box counts as empty: zero gradient, a dead end."""
+    inverted = np.array([[0.55, 0.55, 0.45, 0.45]], np.float32)
+    grad = _gradient(losses.LOSSES[name](), inverted)
+    assert np.any(grad != 0) and np.all(np.isfinite(grad))
+    assert float(losses.LOSSES[name]()(TRUE, inverted)) == pytest.approx(
+        float(losses.LOSSES[name]()(TRUE, inverted[:, [2, 3, 0, 1]])))
+
+
+def test_sort_corners_orders_min_and_max():
+    out = boxes_module.sort_corners(np.array([[3.0, 1.0, 1.0, 4.0]]))
+    assert out.tolist() == [[1.0, 1.0, 3.0, 4.0]]
+    # yxyx [ymin=1, xmin=3, ymax=4, xmax=1] spans x 1..3, y 1..4.
+    assert boxes_module.sort_corners(np.array([[1.0, 3.0, 4.0, 1.0]]), "yxyx").tolist() == [[1.0, 1.0, 3.0, 4.0]]
+
+
+def test_ordered_corners_layer_makes_valid_boxes_and_serializes(tmp_path):
+    layer = losses.OrderedCorners("rel_yxyx")
+    out = np.asarray(layer(np.array([[0.6, 0.5, 0.2, 0.9]], np.float32)))
+    assert out[0].tolist() == pytest.approx([0.2, 0.5, 0.6, 0.9])
+    assert losses.OrderedCorners.from_config(layer.get_config()).box_format == "rel_yxyx"
+    with pytest.raises(ValueError, match="corner format; got 'xywh'"):
+        losses.OrderedCorners("xywh")
