@@ -10,9 +10,38 @@ Modules, one concern each:
 """
 
 import os
+import sys
 
-# Quieten TensorFlow's C++ start-up logging before anything imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's C++ logging: 3 keeps only fatal messages. Python exceptions are
+# unaffected; set TF_CPP_MIN_LOG_LEVEL=0 before importing helpers to see everything.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with the process's stderr silenced for the import only.
+
+    Its start-up lines (CUDA probing, oneDNN notes) are written before any log
+    level applies, and a notebook shows them as red noise above every lesson.
+    An import that fails still raises its Python exception as usual.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        fd = sys.__stderr__.fileno()
+    except (AttributeError, OSError, ValueError):
+        import tensorflow  # noqa: F401
+        return
+    saved, devnull = os.dup(fd), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()
 
 from .session import start  # noqa: E402
 

@@ -185,3 +185,33 @@ def iou_diagram(a, b, box_format: str = "xyxy"):
     ax.set_title(f"IoU = intersection / union = {inter:g} / {union:g} = {value:.3f}")
     fig.tight_layout()
     return fig
+
+
+def plot_box_losses_sliding(true_box=(0.4, 0.4, 0.6, 0.6), max_shift: float = 0.5, steps: int = 201):
+    """How box losses change as a predicted copy of the true box slides sideways past it.
+
+    Boxes are rel_xyxy. 1 - IoU is flat at 1 once the boxes stop overlapping
+    (no gradient, so training stalls there); 1 - GIoU and 1 - DIoU keep rising;
+    MSE (right axis) keeps rising but does not know about overlap at all.
+    """
+    true = np.asarray(true_box, float)
+    shifts = np.linspace(-max_shift, max_shift, steps)
+    pred = true[None, :] + shifts[:, None] * np.array([1.0, 0.0, 1.0, 0.0])  # (steps, 4)
+    truth = np.broadcast_to(true, pred.shape)
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    for name, fn, style in (("1 - IoU", box_ops.iou, "-"), ("1 - GIoU", box_ops.giou, "--"),
+                            ("1 - DIoU", box_ops.diou, ":")):
+        ax.plot(shifts, 1 - fn(truth, pred), style, linewidth=2, label=name)
+    width = true[2] - true[0]
+    for edge in (-width, width):
+        ax.axvline(edge, color="gray", linewidth=0.8)
+    ax.set_xlabel("horizontal shift of the predicted box (fraction of the image)")
+    ax.set_ylabel("IoU-family loss")
+    mse_ax = ax.twinx()
+    mse_ax.plot(shifts, np.mean((pred - truth) ** 2, axis=1), color="black", alpha=0.5, label="MSE (right axis)")
+    mse_ax.set_ylabel("MSE")
+    lines = ax.get_lines()[:3] + mse_ax.get_lines()
+    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center")
+    ax.set_title("Grey lines: the boxes stop overlapping; 1 - IoU goes flat")
+    fig.tight_layout()
+    return fig

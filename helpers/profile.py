@@ -37,6 +37,16 @@ COMMON = {
 # settings (see the table at the top of each notebook); do not shrink it.
 NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     "00_setup_check": {"smoke": {}, "cpu": {}, "full": {}},
+    # Course lab 3: MNIST digits on a 75x75 canvas, Adam, CE + MSE, 10 epochs
+    # of 60000/64 steps. `comparison_*` size the loss comparison.
+    "04_object_localization": {
+        "smoke": {"n_train": 2000, "n_test": 300, "epochs": 3, "batch_size": 64,
+                  "comparison_n_train": 2000, "comparison_epochs": 1},
+        "cpu": {"n_train": 60000, "n_test": 10000, "epochs": 5, "batch_size": 64,
+                "comparison_n_train": 12000, "comparison_epochs": 3},
+        "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64,
+                 "comparison_n_train": 60000, "comparison_epochs": 10},
+    },
 }
 
 

@@ -70,3 +70,15 @@ def test_iou_diagram_writes_the_numbers():
     fig = plots.iou_diagram([0, 0, 4, 4], [2, 2, 6, 6])
     assert fig.axes[0].get_title() == "IoU = intersection / union = 4 / 28 = 0.143"
     assert len(_rectangles(fig.axes[0])) == 3  # two boxes and their intersection
+
+
+def test_sliding_losses_show_iou_flat_once_boxes_part():
+    fig = plots.plot_box_losses_sliding(true_box=(0.4, 0.4, 0.6, 0.6), max_shift=0.5, steps=101)
+    ax = fig.axes[0]
+    iou_line, giou_line = ax.get_lines()[0], ax.get_lines()[1]
+    x, iou_loss = iou_line.get_xdata(), iou_line.get_ydata()
+    apart = np.abs(x) >= 0.2
+    assert np.all(iou_loss[apart] == 1.0), "1 - IoU is flat without overlap"
+    giou_loss = giou_line.get_ydata()
+    assert giou_loss[-1] > giou_loss[apart & (x > 0)][0], "1 - GIoU keeps rising"
+    assert len(fig.axes) == 2, "MSE on its own axis"
