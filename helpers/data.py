@@ -381,3 +381,209 @@ def paste_on_canvas(digits: np.ndarray, labels: np.ndarray, canvas: int = 75, se
         images[i, y:y + h, x:x + w] = digits[i]
     boxes = np.stack([xmin, ymin, xmin + w, ymin + h], axis=1).astype(np.float32) / canvas
     return BoxedImages(images, boxes, labels.astype(np.int64))
+
+
+# ----------------------------------------------------------------------------
+# Cats vs dogs (the course's lab 1) and other two-class photo sets
+
+FILTERED_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
+PETIMAGES_URL = (
+    "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/"
+    "kagglecatsanddogs_5340.zip"
+)
+PETS_VARIANTS = ("filtered", "petimages")
+
+
+@dataclass(frozen=True)
+class LabelledImages:
+    """A two-split image classification set, as files on disk or arrays in memory.
+
+    *_x: (N,) file paths (str), or (N, H, W, 3) uint8 images
+    *_y: (N,) int64 class indices
+    Call ``dataset(...)`` for a batched ``tf.data.Dataset`` of float32 0..255
+    images resized to ``image_size``.
+    """
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    val_x: np.ndarray
+    val_y: np.ndarray
+    class_names: tuple[str, ...]
+    source: Source
+
+    def describe(self) -> str:
+        kind = "files" if self.train_x.dtype.kind in "US" else f"arrays {self.train_x.shape[1:]}"
+        counts = np.bincount(self.train_y, minlength=len(self.class_names)).tolist()
+        return (f"{self.source.name} ({self.source.kind}): {len(self.train_x):,} train / "
+                f"{len(self.val_x):,} validation {kind}, classes {self.class_names}, train counts {counts}")
+
+    def subset(self, n_train: int | None = None, n_val: int | None = None) -> "LabelledImages":
+        """The first ``n_train`` / ``n_val`` examples (loaders shuffle, so classes stay mixed)."""
+        return LabelledImages(self.train_x[:n_train], self.train_y[:n_train], self.val_x[:n_val],
+                              self.val_y[:n_val], self.class_names, self.source)
+
+    def dataset(self, split: str, image_size: int, batch_size: int, shuffle: bool = False, seed: int = 0):
+        """Batches of (images (B, S, S, 3) float32 0..255, labels (B,)) for ``split``."""
+        import tensorflow as tf
+
+        if split not in ("train", "val"):
+            raise ValueError(f"unknown split {split!r}; expected 'train' or 'val'")
+        x, y = (self.train_x, self.train_y) if split == "train" else (self.val_x, self.val_y)
+        size = (image_size, image_size)
+
+        def from_file(path, label):
+            image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+            return tf.image.resize(image, size), label
+
+        def from_array(image, label):
+            return tf.image.resize(tf.cast(image, tf.float32), size), label
+
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        if shuffle:
+            ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.map(from_file if x.dtype.kind in "US" else from_array, num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _is_readable_jpeg(path: Path) -> bool:
+    """Non-empty and carries a JFIF header: PetImages holds zero-length files (666.jpg,
+    11702.jpg) and files that are not JPEGs, which would stop training midway."""
+    if path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as handle:
+        return b"JFIF" in handle.read(10)
+
+
+def _shuffled(paths: list[Path], labels: list[int], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(len(paths))
+    return np.array([str(paths[i]) for i in order]), np.array(labels, np.int64)[order]
+
+
+def _filtered_from(root: Path):
+    """``cats_and_dogs_filtered/{train,validation}/{cats,dogs}/*.jpg`` -> arrays."""
+    out = []
+    for split in ("train", "validation"):
+        paths, labels = [], []
+        for label, animal in enumerate(("cats", "dogs")):
+            found = sorted((root / split / animal).glob("*.jpg"))
+            paths += found
+            labels += [label] * len(found)
+        if not paths:
+            raise ValueError(f"{root}: no images under {split}/cats and {split}/dogs; is this cats_and_dogs_filtered?")
+        out += list(_shuffled(paths, labels, seed=0))
+    return tuple(out)
+
+
+def _petimages_from(root: Path, val_fraction: float = 0.1):
+    """``PetImages/{Cat,Dog}/*.jpg`` -> readable files, shuffled, split 90/10."""
+    paths, labels = [], []
+    for label, animal in enumerate(("Cat", "Dog")):
+        found = [p for p in sorted((root / animal).glob("*.jpg")) if _is_readable_jpeg(p)]
+        paths += found
+        labels += [label] * len(found)
+    if not paths:
+        raise ValueError(f"{root}: no readable images under Cat/ and Dog/; is this PetImages?")
+    x, y = _shuffled(paths, labels, seed=0)
+    n_val = int(round(len(x) * val_fraction))
+    return x[n_val:], y[n_val:], x[:n_val], y[:n_val]
+
+
+def _find_dir(top: Path, name: str) -> Path | None:
+    if (top / name).is_dir():
+        return top / name
+    return next((p for p in top.rglob(name) if p.is_dir()), None)
+
+
+def _pets_local(variant: str):
+    folder = data_dir()
+    name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
+    if folder is None or not (folder / name).is_dir():
+        return None
+    reader = _filtered_from if variant == "filtered" else _petimages_from
+    return reader(folder / name), str(folder / name)
+
+
+def _pets_keras(variant: str):
+    import keras
+
+    url, name = (FILTERED_URL, "cats_and_dogs_filtered") if variant == "filtered" else (PETIMAGES_URL, "PetImages")
+    fname = url.rsplit("/", 1)[-1]
+    hint = f"Unzip {fname} into ${DATA_DIR_VAR} (giving ${DATA_DIR_VAR}/{name}/), or copy the zip into ~/.keras/datasets/"
+    with download_guard(url, hint):
+        path = Path(keras.utils.get_file(fname, origin=url, extract=True))
+    # Keras >= 3.6 extracts into a folder of its own ("<fname>_extracted"); older
+    # versions extracted beside the archive. Look in both places.
+    root = next((d for d in (_find_dir(path, name) if path.is_dir() else None,
+                             _find_dir(path.parent, name)) if d is not None), None)
+    if root is None:
+        raise SourceUnavailable(f"{fname} was downloaded to {path} but holds no {name}/ folder. {hint}")
+    reader = _filtered_from if variant == "filtered" else _petimages_from
+    return reader(root), f"keras.utils.get_file ({url})"
+
+
+def sample_photos() -> list[np.ndarray]:
+    """scikit-learn's two bundled photos (a temple, a flower), (427, 640, 3) uint8 each."""
+    from sklearn.datasets import load_sample_images
+
+    return [np.asarray(img, np.uint8) for img in load_sample_images().images]
+
+
+def random_crops(photo: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random square crops of ``photo``, 25-90 % of its height, resized to ``size``."""
+    from PIL import Image
+
+    height, width = photo.shape[:2]
+    out = np.empty((n, size, size, 3), np.uint8)
+    for i in range(n):
+        side = int(rng.uniform(0.25, 0.9) * height)
+        top, left = rng.integers(0, height - side + 1), rng.integers(0, width - side + 1)
+        crop = Image.fromarray(photo[top:top + side, left:left + side]).resize((size, size), Image.Resampling.BILINEAR)
+        out[i] = np.asarray(crop)
+        if rng.random() < 0.5:
+            out[i] = out[i, :, ::-1]
+    return out
+
+
+def _pets_standin(n_train: int, n_val: int, image_size: int):
+    """Two classes of natural-texture crops: the temple photo against the flower photo.
+
+    Half of the images are turned grey so that colour alone does not give the class away.
+    """
+    rng = np.random.default_rng(0)
+    temple, flower = sample_photos()
+
+    def make(n):
+        half = n // 2
+        x = np.concatenate([random_crops(temple, half, image_size, rng), random_crops(flower, n - half, image_size, rng)])
+        grey = rng.random(n) < 0.5
+        x[grey] = x[grey].mean(axis=-1, keepdims=True).astype(np.uint8)
+        y = np.array([0] * half + [1] * (n - half), np.int64)
+        order = rng.permutation(n)
+        return x[order], y[order]
+
+    train_x, train_y = make(n_train)
+    val_x, val_y = make(n_val)
+    detail = (f"random crops of scikit-learn's two sample photos (temple vs flower), {image_size}x{image_size}, "
+              f"{n_train:,} train / {n_val:,} validation")
+    return (train_x, train_y, val_x, val_y), detail
+
+
+def load_cats_vs_dogs(variant: str = "filtered", source: str = "auto", standin_size: tuple[int, int] = (2000, 1000),
+                      image_size: int = 150) -> LabelledImages:
+    """Cats vs dogs: ``filtered`` (2,000 train / 1,000 validation, TensorFlow's tutorial)
+    or ``petimages`` (Microsoft's 25,000 images, split 90/10, as the course).
+
+    The stand-in (``standin_size`` = (n_train, n_val) arrays at ``image_size``) is
+    temple-vs-flower photo crops: a two-class photo task, but not cats and dogs.
+    """
+    if variant not in PETS_VARIANTS:
+        raise ValueError(f"unknown cats-vs-dogs variant {variant!r}; expected one of: {', '.join(PETS_VARIANTS)}")
+    name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
+    arrays, src = _load_in_order(
+        f"cats_vs_dogs ({variant})", source,
+        lambda: _pets_local(variant), lambda: _pets_keras(variant),
+        lambda: _pets_standin(*standin_size, image_size),
+        local_hint=f"unzip it into ${DATA_DIR_VAR}/{name}/",
+    )
+    names = ("cat", "dog") if src.real else ("temple", "flower")
+    return LabelledImages(*arrays, class_names=names, source=src)

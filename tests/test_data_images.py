@@ -1,0 +1,84 @@
+"""Image-folder loaders: cats vs dogs (filtered and PetImages) and the canvas digits."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers import data
+from helpers.sources import SourceUnavailable
+
+
+def _jpeg(path, colour):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), colour).save(path, "JPEG")
+
+
+def test_filtered_folder_in_acv_data_dir_is_used(data_dir):
+    root = data_dir / "cats_and_dogs_filtered"
+    for split, n in (("train", 3), ("validation", 2)):
+        for animal, colour in (("cats", "red"), ("dogs", "blue")):
+            for i in range(n):
+                _jpeg(root / split / animal / f"{animal}.{i}.jpg", colour)
+    ds = data.load_cats_vs_dogs("filtered")
+    assert ds.source.kind == "local" and ds.class_names == ("cat", "dog")
+    assert len(ds.train_x) == 6 and len(ds.val_x) == 4
+    assert sorted(np.bincount(ds.train_y).tolist()) == [3, 3]
+    images, labels = next(iter(ds.dataset("train", image_size=24, batch_size=6)))
+    assert images.shape == (6, 24, 24, 3) and images.dtype.name == "float32"
+    # The folder name decides the label: red images are cats (0).
+    red = images.numpy()[:, 12, 12, 0] > 128
+    np.testing.assert_array_equal(labels.numpy() == 0, red)
+
+
+def test_petimages_skips_empty_and_non_jpeg_files_and_splits_90_10(data_dir):
+    root = data_dir / "PetImages"
+    for animal in ("Cat", "Dog"):
+        for i in range(10):
+            _jpeg(root / animal / f"{i}.jpg", "green")
+    (root / "Cat" / "666.jpg").write_bytes(b"")               # zero-length, as in the archive
+    (root / "Dog" / "11702.jpg").write_bytes(b"GIF89a junk")   # not a JPEG
+    ds = data.load_cats_vs_dogs("petimages")
+    assert len(ds.train_x) + len(ds.val_x) == 20
+    assert len(ds.val_x) == 2
+    assert not any(p.endswith(("666.jpg", "11702.jpg")) for p in list(ds.train_x) + list(ds.val_x))
+
+
+def test_wrong_folder_layout_is_explained(data_dir):
+    (data_dir / "cats_and_dogs_filtered" / "train").mkdir(parents=True)
+    with pytest.raises(ValueError, match="no images under train/cats and train/dogs"):
+        data.load_cats_vs_dogs("filtered")
+
+
+def test_offline_standin_is_two_balanced_photo_classes(data_dir):
+    ds = data.load_cats_vs_dogs("filtered", standin_size=(40, 20), image_size=32)
+    assert ds.source.kind == "standin" and ds.class_names == ("temple", "flower")
+    assert ds.train_x.shape == (40, 32, 32, 3) and ds.train_x.dtype == np.uint8
+    assert np.bincount(ds.train_y).tolist() == [20, 20]
+    images, _ = next(iter(ds.dataset("val", image_size=48, batch_size=5)))
+    assert images.shape == (5, 48, 48, 3)
+
+
+def test_forced_download_offline_names_the_archive(data_dir):
+    with pytest.raises(SourceUnavailable, match="kagglecatsanddogs_5340.zip.*ACV_DATA_DIR"):
+        data.load_cats_vs_dogs("petimages", source="keras")
+
+
+def test_unknown_variant_and_split_list_the_valid_ones(data_dir):
+    with pytest.raises(ValueError, match="'kaggle'; expected one of: filtered, petimages"):
+        data.load_cats_vs_dogs("kaggle")
+    with pytest.raises(ValueError, match="'test'; expected 'train' or 'val'"):
+        data.load_cats_vs_dogs(standin_size=(4, 2), image_size=8).dataset("test", 8, 2)
+
+
+def test_paste_on_canvas_puts_the_digit_inside_its_box():
+    digits = np.zeros((50, 28, 28), np.uint8)
+    digits[:, 10:18, 12:16] = 255
+    out = data.paste_on_canvas(digits, np.arange(50) % 10, canvas=75, seed=3, copies=2)
+    assert out.images.shape == (100, 75, 75) and out.boxes.shape == (100, 4)
+    px = np.round(out.boxes * 75).astype(int)
+    assert np.all(px[:, 2] - px[:, 0] == 28) and np.all(px[:, 3] - px[:, 1] == 28)
+    assert px[:, :2].min() >= 0 and px[:, :2].max() <= 47, "offsets in [0, 48) as the course"
+    for image, (x1, y1, x2, y2) in zip(out.images, px):
+        assert image[y1:y2, x1:x2].sum() == image.sum() == digits[0].sum()
+    with pytest.raises(ValueError, match="does not fit on a 20x20 canvas"):
+        data.paste_on_canvas(digits, np.zeros(50), canvas=20)
