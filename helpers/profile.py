@@ -37,6 +37,40 @@ COMMON = {
 # settings (see the table at the top of each notebook); do not shrink it.
 NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     "00_setup_check": {"smoke": {}, "cpu": {}, "full": {}},
+    # Course lab 1: InceptionV3 at 150x150 cut at mixed7, frozen; PetImages
+    # split 90/10; RMSprop 1e-4, batch 100, 2 epochs, augmentation.
+    "01_feature_extraction": {
+        "smoke": {"variant": "filtered", "n_train": 96, "n_val": 48, "image_size": 75,
+                  "batch_size": 16, "epochs": 2, "learning_rate": 1e-4},
+        "cpu": {"variant": "filtered", "n_train": 2000, "n_val": 1000, "image_size": 150,
+                "batch_size": 32, "epochs": 2, "learning_rate": 1e-4},
+        "full": {"variant": "petimages", "n_train": None, "n_val": None, "image_size": 150,
+                 "batch_size": 100, "epochs": 2, "learning_rate": 1e-4},
+    },
+    # TensorFlow's fine-tuning tutorial: MobileNetV2 at 160x160 on the filtered
+    # cats and dogs, 10 epochs frozen at 1e-4, then 10 more from layer 100 at 1e-5.
+    "02_fine_tuning": {
+        "smoke": {"variant": "filtered", "n_train": 128, "n_val": 64, "image_size": 64, "batch_size": 32,
+                  "frozen_epochs": 1, "fine_tune_epochs": 1, "learning_rate": 1e-4, "fine_tune_at": 100},
+        "cpu": {"variant": "filtered", "n_train": 2000, "n_val": 1000, "image_size": 96, "batch_size": 32,
+                "frozen_epochs": 3, "fine_tune_epochs": 3, "learning_rate": 1e-4, "fine_tune_at": 100},
+        "full": {"variant": "filtered", "n_train": None, "n_val": None, "image_size": 160, "batch_size": 32,
+                 "frozen_epochs": 10, "fine_tune_epochs": 10, "learning_rate": 1e-4, "fine_tune_at": 100},
+    },
+    # Course lab 2: CIFAR-10 upsampled 7x to 224x224 into ResNet50 (ImageNet),
+    # everything trainable, SGD 0.01, batch 64, 4 epochs. `res_*` size the
+    # resolution/cost table.
+    "03_cifar10_resnet50_upsampling": {
+        "smoke": {"n_train": 256, "n_test": 128, "factor": 1, "batch_size": 32, "epochs": 1,
+                  "learning_rate": 0.01, "res_factors": (1, 2), "res_n_train": 64, "res_n_test": 64,
+                  "res_batch_size": 16, "res_epochs": 1},
+        "cpu": {"n_train": 2000, "n_test": 500, "factor": 2, "batch_size": 32, "epochs": 2,
+                "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 320, "res_n_test": 200,
+                "res_batch_size": 16, "res_epochs": 1},
+        "full": {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64, "epochs": 4,
+                 "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 10000,
+                 "res_n_test": 2000, "res_batch_size": 64, "res_epochs": 1},
+    },
     # Course lab 3: MNIST digits on a 75x75 canvas, Adam, CE + MSE, 10 epochs
     # of 60000/64 steps. `comparison_*` size the loss comparison.
     "04_object_localization": {

@@ -97,7 +97,7 @@ def summary_table(records: list[dict]) -> str:
             + ("" if rec.get("all_sources_real", True) else "  (stand-in: not comparable with the course)")
         )
         for key, value in _scalars(rec.get("numbers", {})).items():
-            lines.append(f"    {key:<40} {_fmt(value)}")
+            lines.append(f"    {key:<44} {_fmt(value)}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import warnings
 
 from . import profile as profiles
 from . import report
@@ -62,6 +63,9 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
     Returns the notebook's ``Settings`` (``cfg.epochs``, ``cfg.batch_size``, ...).
     """
     cfg = profiles.settings(notebook, profile)
+    # Keras warns on every fit() over a tf.data.Dataset that its default shuffle=True is
+    # ignored; our datasets shuffle themselves, so the warning is only noise for learners.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
     seed_everything(cfg.seed, cfg.deterministic)
     report.start(notebook, cfg.profile)
     env = environment()

@@ -48,3 +48,16 @@ def test_every_profile_defines_the_same_settings(notebook):
 def test_only_smoke_is_deterministic_by_default():
     assert profile.settings("00_setup_check", "smoke").deterministic
     assert not profile.settings("00_setup_check", "full").deterministic
+
+
+@pytest.mark.parametrize("notebook, expected", [
+    ("01_feature_extraction", {"variant": "petimages", "image_size": 150, "batch_size": 100, "epochs": 2,
+                               "learning_rate": 1e-4, "n_train": None}),
+    ("02_fine_tuning", {"image_size": 160, "frozen_epochs": 10, "fine_tune_epochs": 10, "fine_tune_at": 100}),
+    ("03_cifar10_resnet50_upsampling", {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64,
+                                        "epochs": 4, "learning_rate": 0.01}),
+    ("04_object_localization", {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64}),
+])
+def test_full_profile_keeps_the_course_settings(notebook, expected):
+    values = profile.settings(notebook, "full").as_dict()
+    assert {k: values[k] for k in expected} == expected

@@ -1,0 +1,61 @@
+"""Small training utilities the notebooks share: epoch timing and parameter counts."""
+
+from __future__ import annotations
+
+import time
+
+import keras
+import numpy as np
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall time of every epoch (``seconds``) and every training batch.
+
+    The first epoch includes tracing the model into a graph; ``steady_epoch_s``
+    leaves it out when there is more than one epoch.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+        self.batch_seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._epoch_start)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._batch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batch_seconds.append(time.perf_counter() - self._batch_start)
+
+    @property
+    def steady_epoch_s(self) -> float:
+        """Mean seconds per epoch, without the first one when there are several."""
+        if not self.seconds:
+            raise ValueError("no epoch has finished yet")
+        return float(np.mean(self.seconds[1:] if len(self.seconds) > 1 else self.seconds))
+
+    @property
+    def steady_step_s(self) -> float:
+        """Median seconds per training step (the median ignores the tracing step)."""
+        if not self.batch_seconds:
+            raise ValueError("no training step has finished yet")
+        return float(np.median(self.batch_seconds))
+
+
+def parameter_counts(model: keras.Model) -> dict[str, int]:
+    """Trainable and frozen (non-trainable) parameter counts of ``model``."""
+    trainable = int(sum(np.prod(w.shape) for w in model.trainable_weights))
+    frozen = int(sum(np.prod(w.shape) for w in model.non_trainable_weights))
+    return {"trainable": trainable, "frozen": frozen, "total": trainable + frozen}
+
+
+def describe_parameters(model: keras.Model) -> str:
+    counts = parameter_counts(model)
+    share = counts["trainable"] / counts["total"] if counts["total"] else 0.0
+    return (f"{model.name}: {counts['total']:,} parameters, {counts['trainable']:,} trainable "
+            f"({share:.1%}), {counts['frozen']:,} frozen")

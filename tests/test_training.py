@@ -1,0 +1,34 @@
+import keras
+import numpy as np
+import pytest
+
+from helpers import training
+
+
+def _model():
+    inputs = keras.Input((4,))
+    frozen = keras.layers.Dense(3, name="frozen")
+    frozen.trainable = False
+    x = frozen(inputs)
+    x = keras.layers.BatchNormalization()(x)  # 3 gamma + 3 beta trainable, 6 moving stats frozen
+    return keras.Model(inputs, keras.layers.Dense(1)(x), name="tiny")
+
+
+def test_parameter_counts_split_trainable_and_frozen():
+    counts = training.parameter_counts(_model())
+    # frozen Dense 4*3+3 = 15 and the moving mean and variance (6) are frozen;
+    # gamma, beta (6) and the last Dense 3+1 = 4 train.
+    assert counts == {"trainable": 10, "frozen": 21, "total": 31}
+    assert "10 trainable (32.3%)" in training.describe_parameters(_model())
+
+
+def test_epoch_timer_records_every_epoch_and_step():
+    model = _model()
+    model.compile(optimizer="sgd", loss="mse")
+    timer = training.EpochTimer()
+    model.fit(np.zeros((32, 4)), np.zeros(32), batch_size=8, epochs=3, verbose=0, callbacks=[timer])
+    assert len(timer.seconds) == 3 and len(timer.batch_seconds) == 12
+    assert timer.steady_epoch_s == pytest.approx(np.mean(timer.seconds[1:]))
+    assert timer.steady_step_s > 0
+    with pytest.raises(ValueError, match="no epoch"):
+        training.EpochTimer().steady_epoch_s
