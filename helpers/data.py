@@ -92,14 +92,16 @@ def _load_in_order(
     keras_loader: Callable[[], tuple[tuple, str]],
     standin: Callable[[], tuple[tuple, str]],
     local_hint: str,
+    remote_kind: str = "keras",
 ) -> tuple[tuple, Source]:
     """Try local -> keras -> standin (or just the forced one).
 
     Each callable returns ``(arrays, detail)``; ``local`` returns None when
     nothing is there, ``keras_loader`` raises ``SourceUnavailable``.
     """
-    if source not in SOURCES:
-        raise ValueError(f"unknown source {source!r} for {name}; expected one of: {', '.join(SOURCES)}")
+    valid = ("auto", "local", remote_kind, "standin")
+    if source not in valid:
+        raise ValueError(f"unknown source {source!r} for {name}; expected one of: {', '.join(valid)}")
     skipped: list[str] = []
 
     if source in ("auto", "local"):
@@ -110,12 +112,12 @@ def _load_in_order(
             raise SourceUnavailable(f"{name}: no local copy. {local_hint}")
         skipped.append(f"no local copy ({local_hint})")
 
-    if source in ("auto", "keras"):
+    if source in ("auto", remote_kind):
         try:
             arrays, detail = keras_loader()
-            return arrays, Source(name, "keras", detail, real=True)
+            return arrays, Source(name, remote_kind, detail, real=True)
         except SourceUnavailable as exc:
-            if source == "keras":
+            if source == remote_kind:
                 raise
             skipped.append(str(exc).split(". ")[0])
 
@@ -347,14 +349,20 @@ def local_status() -> dict[str, str]:
 class BoxedImages:
     """Images with one object each, its box and its class.
 
-    images: (N, H, W) uint8 0..255
-    boxes:  (N, 4) float32, rel_xyxy: [xmin, ymin, xmax, ymax] / image size
+    images: (N, H, W) or (N, H, W, 3) uint8 0..255
+    boxes:  (N, 4) float32 in ``box_format`` (for the canvas digits rel_xyxy:
+            [xmin, ymin, xmax, ymax] / image size)
     labels: (N,) int64 class indices
     """
 
     images: np.ndarray
     boxes: np.ndarray
     labels: np.ndarray
+    box_format: str = "rel_xyxy"
+
+    def subset(self, n: int | None) -> "BoxedImages":
+        """The first ``n`` examples (None keeps all)."""
+        return BoxedImages(self.images[:n], self.boxes[:n], self.labels[:n], self.box_format)
 
 
 def paste_on_canvas(digits: np.ndarray, labels: np.ndarray, canvas: int = 75, seed: int = 0,
@@ -587,3 +595,125 @@ def load_cats_vs_dogs(variant: str = "filtered", source: str = "auto", standin_s
     )
     names = ("cat", "dog") if src.real else ("temple", "flower")
     return LabelledImages(*arrays, class_names=names, source=src)
+
+
+# ----------------------------------------------------------------------------
+# Caltech-UCSD Birds 2010 (the course's assignment)
+
+BIRDS_NAME = "caltech_birds2010"
+
+
+@dataclass(frozen=True)
+class BoxedSplits:
+    """Train and test ``BoxedImages`` plus where they came from."""
+
+    train: BoxedImages
+    test: BoxedImages
+    source: Source
+
+    def describe(self) -> str:
+        return (f"{self.source.name} ({self.source.kind}): train {self.train.images.shape}, "
+                f"test {self.test.images.shape}, boxes in {self.train.box_format}")
+
+
+def _resize_all(images, size: int) -> np.ndarray:
+    """Images of any sizes -> (N, size, size, 3) uint8. Plain resizing, as the course:
+    relative boxes stay valid because both axes scale with the image."""
+    from PIL import Image
+
+    out = np.empty((len(images), size, size, 3), np.uint8)
+    for i, image in enumerate(images):
+        out[i] = np.asarray(Image.fromarray(np.asarray(image)).convert("RGB").resize((size, size), Image.Resampling.BILINEAR))
+    return out
+
+
+def _birds_from_tfds(data_dir_: Path | None, download: bool, image_size: int, n_train, n_test):
+    import tensorflow_datasets as tfds
+
+    splits = []
+    for split, n in (("train", n_train), ("test", n_test)):
+        ds = tfds.load(BIRDS_NAME, split=split if n is None else f"{split}[:{n}]",
+                       data_dir=None if data_dir_ is None else str(data_dir_), download=download)
+        images, boxes, labels = [], [], []
+        for example in tfds.as_numpy(ds):
+            images.append(example["image"])
+            boxes.append(example["bbox"])      # normalized [ymin, xmin, ymax, xmax]
+            labels.append(example["label"])
+        splits.append(BoxedImages(_resize_all(images, image_size), np.array(boxes, np.float32),
+                                  np.array(labels, np.int64), box_format="rel_yxyx"))
+    return tuple(splits)
+
+
+def _birds_local(image_size, n_train, n_test):
+    folder = data_dir()
+    if folder is None or not (folder / BIRDS_NAME).is_dir():
+        return None
+    return _birds_from_tfds(folder, False, image_size, n_train, n_test), f"prepared TFDS folder {folder / BIRDS_NAME}"
+
+
+def _birds_tfds(image_size, n_train, n_test):
+    hint = (f"Its download is known to fail on a checksum: put a prepared TFDS folder "
+            f"{BIRDS_NAME}/ into ${DATA_DIR_VAR}")
+    url = f"tensorflow_datasets {BIRDS_NAME} download"
+    try:
+        with download_guard(url, hint):
+            return _birds_from_tfds(None, True, image_size, n_train, n_test), f"tfds.load('{BIRDS_NAME}')"
+    except (SourceUnavailable, ImportError):
+        raise  # a missing package is a set-up problem to fix, not an unavailable source
+    except Exception as exc:  # noqa: BLE001 - TFDS raises many kinds; all mean "not available"
+        raise SourceUnavailable(f"could not get {BIRDS_NAME} through TFDS ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0][:200]}). {hint}") from None
+
+
+def paste_objects_on_photos(n: int, image_size: int, seed: int) -> BoxedImages:
+    """``n`` photo-texture images with one pasted object each, boxes known exactly.
+
+    Background: a random crop of one of scikit-learn's sample photos. Object: an
+    elliptical patch cut from the other photo, 20-60 % of the image per side,
+    with a dark rim so that it has an edge. Boxes are rel_yxyx, like TFDS's.
+    """
+    rng = np.random.default_rng(seed)
+    photos = sample_photos()
+    images = np.empty((n, image_size, image_size, 3), np.uint8)
+    boxes = np.empty((n, 4), np.float32)
+    for i in range(n):
+        k = int(rng.integers(0, 2))
+        background = random_crops(photos[k], 1, image_size, rng)[0]
+        h, w = (rng.uniform(0.2, 0.6, 2) * image_size).astype(int)
+        patch = random_crops(photos[1 - k], 1, max(h, w), rng)[0][:h, :w]
+        top, left = int(rng.integers(0, image_size - h + 1)), int(rng.integers(0, image_size - w + 1))
+        yy, xx = np.mgrid[0:h, 0:w]
+        r = ((yy + 0.5 - h / 2) / (h / 2)) ** 2 + ((xx + 0.5 - w / 2) / (w / 2)) ** 2  # ellipse: r <= 1
+        region = background[top:top + h, left:left + w]
+        region[r <= 1] = patch[r <= 1]
+        region[(r > 0.8) & (r <= 1)] //= 3  # the rim
+        images[i] = background
+        boxes[i] = np.array([top, left, top + h, left + w], np.float32) / image_size
+    return BoxedImages(images, boxes, np.zeros(n, np.int64), box_format="rel_yxyx")
+
+
+def _birds_standin(image_size, n_train, n_test):
+    n_train, n_test = n_train or 3000, n_test or 3033
+    splits = (paste_objects_on_photos(n_train, image_size, seed=1), paste_objects_on_photos(n_test, image_size, seed=2))
+    detail = (f"elliptical photo patches pasted on crops of scikit-learn's sample photos, {image_size}x{image_size}, "
+              f"{n_train:,} train / {n_test:,} test, boxes exact")
+    return splits, detail
+
+
+def load_birds(image_size: int = 224, n_train: int | None = None, n_test: int | None = None,
+               source: str = "auto") -> BoxedSplits:
+    """Caltech-UCSD Birds 2010 with boxes: images (N, S, S, 3) uint8, boxes rel_yxyx.
+
+    Sources: ``local`` (a prepared TFDS folder ``caltech_birds2010/`` in
+    ``$ACV_DATA_DIR``, read with ``download=False``), ``tfds`` (TFDS's own
+    download, which is known to fail on a checksum), ``standin``.
+    """
+    splits, src = _load_in_order(
+        BIRDS_NAME, source,
+        lambda: _birds_local(image_size, n_train, n_test),
+        lambda: _birds_tfds(image_size, n_train, n_test),
+        lambda: _birds_standin(image_size, n_train, n_test),
+        local_hint=f"put a prepared TFDS folder {BIRDS_NAME}/ into ${DATA_DIR_VAR}",
+        remote_kind="tfds",
+    )
+    return BoxedSplits(splits[0], splits[1], src)

@@ -40,7 +40,7 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     # Course lab 1: InceptionV3 at 150x150 cut at mixed7, frozen; PetImages
     # split 90/10; RMSprop 1e-4, batch 100, 2 epochs, augmentation.
     "01_feature_extraction": {
-        "smoke": {"variant": "filtered", "n_train": 96, "n_val": 48, "image_size": 75,
+        "smoke": {"variant": "filtered", "n_train": 320, "n_val": 64, "image_size": 75,
                   "batch_size": 16, "epochs": 2, "learning_rate": 1e-4},
         "cpu": {"variant": "filtered", "n_train": 2000, "n_val": 1000, "image_size": 150,
                 "batch_size": 32, "epochs": 2, "learning_rate": 1e-4},
