@@ -26,7 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard
+from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, reachable
 
 SOURCES = ("auto", "local", "keras", "standin")
 
@@ -329,14 +329,17 @@ LOADERS = {"mnist": load_mnist, "cifar10": load_cifar10}
 def local_status() -> dict[str, str]:
     """For each data set, whether ``$ACV_DATA_DIR`` holds it (for the setup check)."""
     folder = data_dir()
-    if folder is None:
-        return {name: f"${DATA_DIR_VAR} is not set" for name in LOADERS}
     checks = {
-        "mnist": [folder / "mnist.npz"],
-        "cifar10": [folder / "cifar-10-python.tar.gz", folder / "cifar-10-batches-py"],
+        "mnist": ["mnist.npz"],
+        "cifar10": ["cifar-10-python.tar.gz", "cifar-10-batches-py"],
+        "cats_and_dogs_filtered": ["cats_and_dogs_filtered"],
+        "petimages": ["PetImages"],
+        "caltech_birds2010": [BIRDS_NAME],
     }
+    if folder is None:
+        return {name: f"${DATA_DIR_VAR} is not set" for name in checks}
     return {
-        name: next((f"found {p}" for p in paths if p.exists()), f"not in {folder}")
+        name: next((f"found {folder / p}" for p in paths if (folder / p).exists()), f"not in {folder}")
         for name, paths in checks.items()
     }
 
@@ -601,6 +604,7 @@ def load_cats_vs_dogs(variant: str = "filtered", source: str = "auto", standin_s
 # Caltech-UCSD Birds 2010 (the course's assignment)
 
 BIRDS_NAME = "caltech_birds2010"
+BIRDS_HOST = "drive.google.com"  # where TFDS's caltech_birds2010 builder downloads from
 
 
 @dataclass(frozen=True)
@@ -657,6 +661,8 @@ def _birds_tfds(image_size, n_train, n_test):
     url = f"tensorflow_datasets {BIRDS_NAME} download"
     try:
         with download_guard(url, hint):
+            if not reachable(BIRDS_HOST):
+                raise SourceUnavailable(f"could not download {url}: {BIRDS_HOST} is not reachable. {hint}")
             return _birds_from_tfds(None, True, image_size, n_train, n_test), f"tfds.load('{BIRDS_NAME}')"
     except (SourceUnavailable, ImportError):
         raise  # a missing package is a set-up problem to fix, not an unavailable source

@@ -71,6 +71,16 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
                  "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 10000,
                  "res_n_test": 2000, "res_batch_size": 64, "res_epochs": 1},
     },
+    # Course assignment: MobileNetV2 at 224x224 on Caltech birds, SGD momentum
+    # 0.9, MSE, 50 epochs; scored on the first 500 test images at IoU >= 0.5.
+    "05_bird_boxes": {
+        "smoke": {"n_train": 128, "n_test": 64, "image_size": 96, "batch_size": 32, "epochs": 2,
+                  "learning_rate": 0.01, "n_eval": 64},
+        "cpu": {"n_train": 1000, "n_test": 500, "image_size": 128, "batch_size": 32, "epochs": 6,
+                "learning_rate": 0.01, "n_eval": 500},
+        "full": {"n_train": None, "n_test": None, "image_size": 224, "batch_size": 64, "epochs": 50,
+                 "learning_rate": 0.01, "n_eval": 500},
+    },
     # Course lab 3: MNIST digits on a 75x75 canvas, Adam, CE + MSE, 10 epochs
     # of 60000/64 steps. `comparison_*` size the loss comparison.
     "04_object_localization": {

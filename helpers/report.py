@@ -116,6 +116,12 @@ def record(*, data: Source | dict[str, Source] | None = None, weights: Source | 
     return run.path
 
 
+def read(notebook: str) -> dict | None:
+    """The last record written by ``notebook`` (None if it has not run yet)."""
+    path = build_dir() / "metrics" / f"{notebook}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
 def load_all(folder: Path | None = None) -> list[dict]:
     """Every recorded run under ``build/metrics``, sorted by notebook."""
     folder = folder or build_dir() / "metrics"

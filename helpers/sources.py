@@ -84,6 +84,19 @@ def _is_network_error(exc: BaseException) -> bool:
     return isinstance(exc, (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, socket.gaierror))
 
 
+def reachable(host: str, port: int = 443, timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to ``host:port`` opens within ``timeout`` seconds.
+
+    For downloaders that retry with back-off (TensorFlow Datasets does), a quick
+    probe first keeps an offline machine from waiting minutes for the same answer.
+    """
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 @contextmanager
 def download_guard(url: str, alternative: str, timeout: float = NET_TIMEOUT_S):
     """Run a download with a socket timeout; turn network errors into one clear error.

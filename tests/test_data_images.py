@@ -82,3 +82,36 @@ def test_paste_on_canvas_puts_the_digit_inside_its_box():
         assert image[y1:y2, x1:x2].sum() == image.sum() == digits[0].sum()
     with pytest.raises(ValueError, match="does not fit on a 20x20 canvas"):
         data.paste_on_canvas(digits, np.zeros(50), canvas=20)
+
+
+def test_birds_standin_boxes_are_exact_and_in_tfds_order(data_dir):
+    import time
+
+    started = time.perf_counter()
+    birds = data.load_birds(image_size=64, n_train=12, n_test=6)
+    assert time.perf_counter() - started < 20, "offline, the TFDS attempt must give up quickly"
+    assert birds.source.kind == "standin" and birds.train.box_format == "rel_yxyx"
+    assert birds.train.images.shape == (12, 64, 64, 3) and birds.test.boxes.shape == (6, 4)
+    from helpers import boxes
+    boxes.validate(birds.train.boxes, "rel_yxyx")
+    # The pasted ellipse has a dark rim (a third of its brightness), which touches the
+    # box's left and right edges on the middle row: the box frames the object exactly.
+    for image, box in zip(birds.train.images, birds.train.boxes):
+        y1, x1, y2, x2 = np.round(box * 64).astype(int)
+        assert 0 <= y1 < y2 <= 64 and 0 <= x1 < x2 <= 64
+        middle = y1 + (y2 - y1) // 2
+        assert image[middle, x1].max() <= 85 and image[middle, x2 - 1].max() <= 85
+
+
+def test_birds_forced_tfds_offline_explains_the_prepared_folder(data_dir):
+    with pytest.raises(SourceUnavailable, match="prepared TFDS folder caltech_birds2010/"):
+        data.load_birds(image_size=32, n_train=2, n_test=2, source="tfds")
+    with pytest.raises(ValueError, match="expected one of: auto, local, tfds, standin"):
+        data.load_birds(source="keras")
+
+
+def test_local_status_lists_every_data_set(data_dir):
+    (data_dir / "PetImages").mkdir()
+    status = data.local_status()
+    assert set(status) == {"mnist", "cifar10", "cats_and_dogs_filtered", "petimages", "caltech_birds2010"}
+    assert status["petimages"].startswith("found") and status["mnist"].startswith("not in")

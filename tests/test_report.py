@@ -47,3 +47,10 @@ def test_summary_table_flattens_nested_numbers_and_flags_standins():
     assert "mnist=standin" in table and "stand-in" in table
     assert "accuracy" in table and "0.9877" in table
     assert "loss_comparison.giou.mean_iou" in table
+
+
+def test_read_returns_the_last_record_or_none(build_dir):
+    assert report.read("04_object_localization") is None
+    report.start("04_object_localization", "cpu")
+    report.record(mean_iou=0.8)
+    assert report.read("04_object_localization")["numbers"]["mean_iou"] == 0.8
