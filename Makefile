@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   set up, execute every notebook, print the results, build the reader
+#              (build/html/index.html)
 #   make test  set up, then unit tests + nbval over every notebook (smoke profile)
 PYTHON ?= python3
 VENV   := .venv
@@ -20,6 +21,8 @@ $(STAMP): pyproject.toml
 
 run: setup
 	$(PY) -m helpers.runner $(NOTEBOOKS)
+	$(PY) -m helpers.figures
+	$(PY) -m helpers.reader
 
 # Unit tests, then every notebook under nbval in the smoke profile. Smoke
 # metrics go to build/smoke so they never overwrite those of 'make run'.

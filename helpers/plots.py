@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -169,19 +170,20 @@ def iou_diagram(a, b, box_format: str = "xyxy"):
     union = area_a + area_b - inter
     value = float(box_ops.iou(a, b))
 
-    fig, ax = plt.subplots(figsize=(5, 4))
+    fig, ax = plt.subplots(figsize=(5, 4.6))
     for box, color, label in ((a, RIGHT, "true"), (b, WRONG, "predicted")):
-        ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], facecolor=color, alpha=0.15,
-                               edgecolor=color, linewidth=2, label=f"{label} box, area {(box[2]-box[0])*(box[3]-box[1]):g}"))
+        area = (box[2] - box[0]) * (box[3] - box[1])
+        ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], facecolor=mcolors.to_rgba(color, 0.15),
+                               edgecolor=color, linewidth=2, label=f"{label} box, area {area:g}"))
     if inter > 0:
-        ax.add_patch(Rectangle((ix1, iy1), ix2 - ix1, iy2 - iy1, facecolor="tab:purple", alpha=0.6,
+        ax.add_patch(Rectangle((ix1, iy1), ix2 - ix1, iy2 - iy1, facecolor=mcolors.to_rgba("tab:purple", 0.55),
                                edgecolor="none", label=f"intersection {inter:g}"))
     lo = np.minimum(a[:2], b[:2]) - 1
     hi = np.maximum(a[2:], b[2:]) + 1
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(hi[1], lo[1])  # image convention: y grows downwards
     ax.set_aspect("equal")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
     ax.set_title(f"IoU = intersection / union = {inter:g} / {union:g} = {value:.3f}")
     fig.tight_layout()
     return fig
@@ -211,7 +213,8 @@ def plot_box_losses_sliding(true_box=(0.4, 0.4, 0.6, 0.6), max_shift: float = 0.
     mse_ax.plot(shifts, np.mean((pred - truth) ** 2, axis=1), color="black", alpha=0.5, label="MSE (right axis)")
     mse_ax.set_ylabel("MSE")
     lines = ax.get_lines()[:3] + mse_ax.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center")
+    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center",
+              bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False)
     ax.set_title("Grey lines: the boxes stop overlapping; 1 - IoU goes flat")
     fig.tight_layout()
     return fig

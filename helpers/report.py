@@ -122,6 +122,24 @@ def read(notebook: str) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
+def flatten(numbers: dict, prefix: str = "") -> dict[str, object]:
+    """Flatten nested numbers to 'a.b' keys, keeping only scalars."""
+    flat: dict[str, object] = {}
+    for key, value in numbers.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, name + "."))
+        elif isinstance(value, (int, float, str, bool)):
+            flat[name] = value
+    return flat
+
+
+def format_value(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
 def load_all(folder: Path | None = None) -> list[dict]:
     """Every recorded run under ``build/metrics``, sorted by notebook."""
     folder = folder or build_dir() / "metrics"

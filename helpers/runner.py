@@ -68,24 +68,6 @@ def ordinal(index: int, nb) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
-def _scalars(numbers: dict, prefix: str = "") -> dict[str, object]:
-    """Flatten nested numbers to 'a.b' keys, keeping only scalars."""
-    flat: dict[str, object] = {}
-    for key, value in numbers.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_scalars(value, name + "."))
-        elif isinstance(value, (int, float, str, bool)):
-            flat[name] = value
-    return flat
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
 def summary_table(records: list[dict]) -> str:
     """Plain-text table: one block per notebook, its numbers one per line."""
     lines = []
@@ -96,8 +78,8 @@ def summary_table(records: list[dict]) -> str:
             f"{rec['notebook']}  [profile {rec['profile']}, {rec['wall_time_s']:.0f} s, {used}]"
             + ("" if rec.get("all_sources_real", True) else "  (stand-in: not comparable with the course)")
         )
-        for key, value in _scalars(rec.get("numbers", {})).items():
-            lines.append(f"    {key:<44} {_fmt(value)}")
+        for key, value in report.flatten(rec.get("numbers", {})).items():
+            lines.append(f"    {key:<44} {report.format_value(value)}")
     return "\n".join(lines)
 
 
