@@ -59,3 +59,27 @@ def describe_parameters(model: keras.Model) -> str:
     share = counts["trainable"] / counts["total"] if counts["total"] else 0.0
     return (f"{model.name}: {counts['total']:,} parameters, {counts['trainable']:,} trainable "
             f"({share:.1%}), {counts['frozen']:,} frozen")
+
+
+def set_batchnorm_momentum(model: keras.Model, momentum: float) -> int:
+    """Set the momentum of every BatchNormalization layer in ``model`` (nested ones too).
+
+    Keras's applications use 0.99 or 0.999, made for long ImageNet runs. Trained
+    from scratch for a few epochs, their moving statistics barely leave their
+    initial values, and inference (which uses them) sees a broken network.
+    Returns how many layers were changed.
+    """
+    if not 0.0 <= momentum < 1.0:
+        raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+    layers = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.BatchNormalization)]
+    for layer in layers:
+        layer.momentum = momentum
+    return len(layers)
+
+
+def _all_layers(model):
+    """Every layer of ``model``, descending into nested models."""
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)

@@ -32,3 +32,18 @@ def test_epoch_timer_records_every_epoch_and_step():
     assert timer.steady_step_s > 0
     with pytest.raises(ValueError, match="no epoch"):
         training.EpochTimer().steady_epoch_s
+
+
+def test_set_batchnorm_momentum_reaches_nested_layers_and_changes_training():
+    inner = keras.Sequential([keras.Input((3,)), keras.layers.BatchNormalization()])
+    inputs = keras.Input((3,))
+    outer = keras.Model(inputs, keras.layers.BatchNormalization()(inner(inputs)))
+    assert training.set_batchnorm_momentum(outer, 0.5) == 2
+    bn = inner.layers[0]
+    assert bn.momentum == 0.5
+    outer.compile(optimizer="sgd", loss="mse")
+    outer.fit(np.full((8, 3), 4.0, "float32"), np.zeros((8, 3)), batch_size=8, epochs=1, verbose=0)
+    # One update with momentum 0.5 moves the moving mean half way to the batch mean (4).
+    np.testing.assert_allclose(bn.moving_mean.numpy(), 2.0, rtol=1e-5)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\); got 1.5"):
+        training.set_batchnorm_momentum(outer, 1.5)
