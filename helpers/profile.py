@@ -61,7 +61,7 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     # everything trainable, SGD 0.01, batch 64, 4 epochs. `res_*` size the
     # resolution/cost table.
     "03_cifar10_resnet50_upsampling": {
-        "smoke": {"n_train": 256, "n_test": 128, "factor": 1, "batch_size": 32, "epochs": 1,
+        "smoke": {"n_train": 192, "n_test": 128, "factor": 1, "batch_size": 32, "epochs": 1,
                   "learning_rate": 0.01, "res_factors": (1, 2), "res_n_train": 64, "res_n_test": 64,
                   "res_batch_size": 16, "res_epochs": 1},
         "cpu": {"n_train": 2000, "n_test": 500, "factor": 2, "batch_size": 32, "epochs": 2,
