@@ -1,12 +1,17 @@
 """Shared code for the week-1 notebooks of Advanced Computer Vision with TensorFlow.
 
 Modules, one concern each:
+  boxes    - box formats, conversion, validation, IoU / GIoU / DIoU / CIoU
+  losses   - Keras losses and metrics for boxes, the OrderedCorners layer
+  plots    - image grids, boxes, learning curves, IoU histogram and diagram
+  data     - offline-first data loaders (MNIST, CIFAR-10, cats vs dogs, birds)
+  weights  - pretrained Keras applications, offline-first
+  sources  - where data and weights came from; downloads that fail fast
   profile  - run profiles (smoke, cpu, full) and each notebook's settings
   session  - the setup cell: seeds, versions, GPU advice (``helpers.start``)
-  sources  - where data and weights came from; downloads that fail fast
-  data     - offline-first data loaders
-  weights  - pretrained Keras applications, offline-first
+  training - epoch timing, parameter counts, BatchNormalization momentum
   report   - recording each notebook's headline numbers
+  runner, figures, reader - what ``make run`` executes
 """
 
 import os
