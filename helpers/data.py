@@ -28,7 +28,6 @@ import numpy as np
 
 from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, reachable
 
-SOURCES = ("auto", "local", "keras", "standin")
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
