@@ -64,10 +64,8 @@ def describe_parameters(model: keras.Model) -> str:
 def set_batchnorm_momentum(model: keras.Model, momentum: float) -> int:
     """Set the momentum of every BatchNormalization layer in ``model`` (nested ones too).
 
-    Keras's applications use 0.99 or 0.999, made for long ImageNet runs. Trained
-    from scratch for a few epochs, their moving statistics barely leave their
-    initial values, and inference (which uses them) sees a broken network.
-    Returns how many layers were changed.
+    ``weights.application`` uses it for models built with random weights (why:
+    see ``weights.SCRATCH_BN_MOMENTUM``). Returns how many layers were changed.
     """
     if not 0.0 <= momentum < 1.0:
         raise ValueError(f"momentum must be in [0, 1); got {momentum}")

@@ -12,16 +12,25 @@ from __future__ import annotations
 from typing import Callable
 
 from .sources import Source, SourceUnavailable, download_guard, keras_home
+from .training import set_batchnorm_momentum
 
 WEIGHTS = ("auto", "imagenet", "random")
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
+# Keras's applications average their BatchNormalization statistics with momentum
+# 0.99 or 0.999, made for long ImageNet runs. From random weights a model trains
+# from scratch, and in a few epochs those moving statistics (which evaluation
+# uses) would barely leave their initial values: training accuracy 0.99,
+# validation 0.5, as notebook 02 measured. Random-weight builds get this instead.
+SCRATCH_BN_MOMENTUM = 0.9
 
 
 def application(constructor: Callable, weights: str = "auto", **kwargs):
     """Build ``constructor(**kwargs)`` with the best weights available.
 
     weights: "auto" (ImageNet if reachable, else random), "imagenet" (raise
-    ``SourceUnavailable`` if not reachable) or "random".
+    ``SourceUnavailable`` if not reachable) or "random". A model built with
+    random weights gets BatchNormalization momentum ``SCRATCH_BN_MOMENTUM``
+    (see above); its ``Source`` says so.
     Returns ``(model, Source)``.
     """
     if weights not in WEIGHTS:
@@ -42,7 +51,10 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
                 raise
             skipped = (str(exc).split(". ")[0],)
     model = constructor(weights=None, **kwargs)
-    return model, Source(name, "random", "random initialisation, no pretrained features", real=False, skipped=skipped)
+    set_batchnorm_momentum(model, SCRATCH_BN_MOMENTUM)
+    detail = (f"random initialisation, no pretrained features; BatchNormalization momentum "
+              f"{SCRATCH_BN_MOMENTUM} for training from scratch")
+    return model, Source(name, "random", detail, real=False, skipped=skipped)
 
 
 def cached_weight_files() -> list[str]:

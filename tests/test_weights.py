@@ -30,3 +30,10 @@ def test_cached_weights_are_listed(tmp_path, monkeypatch):
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "resnet50_notop.h5").write_bytes(b"")
     assert weights.cached_weight_files() == ["resnet50_notop.h5"]
+
+
+def test_random_weights_come_with_a_batchnorm_momentum_for_short_scratch_runs():
+    model, source = weights.application(keras.applications.MobileNetV2, weights="random", **TINY)
+    momenta = {layer.momentum for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)}
+    assert momenta == {weights.SCRATCH_BN_MOMENTUM}
+    assert "momentum 0.9" in source.detail
