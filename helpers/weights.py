@@ -1,17 +1,26 @@
 """Pretrained Keras applications, offline-first.
 
 ``application(keras.applications.ResNet50, include_top=False, ...)`` returns
-the model with ImageNet weights when the Keras cache holds them or the
-download works, else the same architecture with random weights, plus a
-``Source`` that says which. The notebooks print that source: transfer learning
-without pretrained weights is just training from scratch.
+the model with ImageNet weights from the first place that has them, plus a
+``Source`` that names the file used:
+
+1. ``$ACV_DATA_DIR/models/<file>``: weight files a learner copied there;
+2. Keras's cache, ``~/.keras/models/<file>`` (read directly, so it also works
+   with ``$ACV_OFFLINE`` set);
+3. Keras's download, which gives up quickly without a network;
+4. otherwise the same architecture with random weights.
+
+``<file>`` is the name Keras's own loader asks for (``weight_file_name``).
+The notebooks print the source: transfer learning without pretrained weights
+is just training from scratch.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
-from .sources import Source, SourceUnavailable, download_guard, keras_home
+from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home
 from .training import set_batchnorm_momentum
 
 WEIGHTS = ("auto", "imagenet", "random")
@@ -22,15 +31,63 @@ WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 # uses) would barely leave their initial values: training accuracy 0.99,
 # validation 0.5, as notebook 02 measured. Random-weight builds get this instead.
 SCRATCH_BN_MOMENTUM = 0.9
+# MobileNetV2's ImageNet weights exist for these square input sizes; for any
+# other size Keras loads the 224-px file (and warns).
+MOBILENET_V2_SIZES = (96, 128, 160, 192, 224)
+_STEMS = {"ResNet50": "resnet50", "InceptionV3": "inception_v3"}
+
+
+def weight_file_name(constructor: Callable, include_top: bool = True, input_shape=None,
+                     alpha: float = 1.0, **_) -> str | None:
+    """The file name Keras's loader asks for, e.g. ``resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5``.
+
+    Mirrors ``keras.applications`` for MobileNetV2, ResNet50 and InceptionV3
+    (channels-last ``input_shape`` (H, W, 3)); None for other applications,
+    which then skip the local folders and go straight to Keras's download.
+    """
+    name = constructor.__name__
+    if name == "MobileNetV2":
+        rows = 224
+        if input_shape is not None and input_shape[0] == input_shape[1] and input_shape[0] in MOBILENET_V2_SIZES:
+            rows = int(input_shape[0])
+        top = "" if include_top else "_no_top"
+        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}{top}.h5"
+    if name in _STEMS:
+        return f"{_STEMS[name]}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    return None
+
+
+def find_weight_file(file_name: str | None) -> tuple[Path, str] | None:
+    """``(path, kind)`` of ``file_name`` in ``$ACV_DATA_DIR/models`` ("local") or the
+    Keras cache ("keras cache"), whichever comes first; None when neither has it."""
+    if file_name is None:
+        return None
+    folders = []
+    if data_dir() is not None:
+        folders.append((data_dir() / "models", "local"))
+    folders.append((keras_home() / "models", "keras cache"))
+    for folder, kind in folders:
+        path = folder / file_name
+        if path.is_file() and path.stat().st_size > 0:
+            return path, kind
+    return None
+
+
+def _size_note(constructor: Callable, kwargs: dict) -> str:
+    """For MobileNetV2 at a size without weights of its own: which weights stand in."""
+    shape = kwargs.get("input_shape")
+    if constructor.__name__ == "MobileNetV2" and shape is not None and shape[0] not in MOBILENET_V2_SIZES:
+        return f"; Keras has no MobileNetV2 weights for {shape[0]} px, so the 224-px weights are used"
+    return ""
 
 
 def application(constructor: Callable, weights: str = "auto", **kwargs):
     """Build ``constructor(**kwargs)`` with the best weights available.
 
-    weights: "auto" (ImageNet if reachable, else random), "imagenet" (raise
-    ``SourceUnavailable`` if not reachable) or "random". A model built with
-    random weights gets BatchNormalization momentum ``SCRATCH_BN_MOMENTUM``
-    (see above); its ``Source`` says so.
+    weights: "auto" (ImageNet from the first source that has them, else random),
+    "imagenet" (raise ``SourceUnavailable`` if no source has them) or "random".
+    A model built with random weights gets BatchNormalization momentum
+    ``SCRATCH_BN_MOMENTUM`` (see above); its ``Source`` says so.
     Returns ``(model, Source)``.
     """
     if weights not in WEIGHTS:
@@ -38,18 +95,25 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
     name = f"{constructor.__name__} weights"
     skipped: tuple[str, ...] = ()
     if weights in ("auto", "imagenet"):
-        hint = (
-            "Run once on a machine with internet so that Keras caches the weights in "
-            "~/.keras/models/, then copy that folder here"
-        )
+        file_name = weight_file_name(constructor, **kwargs)
+        found = find_weight_file(file_name)
+        if found is not None:
+            path, kind = found
+            model = constructor(weights=str(path), **kwargs)
+            detail = f"ImageNet weights from {path}{_size_note(constructor, kwargs)}"
+            return model, Source(name, kind, detail, real=True)
+        where = f"${DATA_DIR_VAR}/models/ or ~/.keras/models/"
+        hint = (f"Copy {file_name or 'the weight file'} into {where} "
+                f"(Keras caches it in ~/.keras/models/ after one run on a machine with internet)")
         try:
-            with download_guard(WEIGHTS_URL + constructor.__name__.lower(), hint):
+            with download_guard(WEIGHTS_URL + (file_name or constructor.__name__.lower()), hint):
                 model = constructor(weights="imagenet", **kwargs)
-            return model, Source(name, "imagenet", "ImageNet weights (Keras cache or download)", real=True)
+            detail = f"ImageNet weights (Keras download){_size_note(constructor, kwargs)}"
+            return model, Source(name, "imagenet", detail, real=True)
         except SourceUnavailable as exc:
             if weights == "imagenet":
                 raise
-            skipped = (str(exc).split(". ")[0],)
+            skipped = (f"no {file_name or 'weight file'} in {where}", str(exc).split(". ")[0])
     model = constructor(weights=None, **kwargs)
     set_batchnorm_momentum(model, SCRATCH_BN_MOMENTUM)
     detail = (f"random initialisation, no pretrained features; BatchNormalization momentum "
@@ -58,6 +122,7 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
 
 
 def cached_weight_files() -> list[str]:
-    """Names of the weight files in Keras's cache (``~/.keras/models``)."""
-    folder = keras_home() / "models"
-    return sorted(p.name for p in folder.glob("*")) if folder.is_dir() else []
+    """Names of the weight files in Keras's cache (``~/.keras/models``) and in
+    ``$ACV_DATA_DIR/models`` (for the setup check)."""
+    folders = [keras_home() / "models"] + ([data_dir() / "models"] if data_dir() is not None else [])
+    return sorted({p.name for folder in folders if folder.is_dir() for p in folder.glob("*.h5")})

@@ -1,21 +1,40 @@
+import shutil
+from pathlib import Path
+
 import keras
+import numpy as np
 import pytest
 
 from helpers import weights
 from helpers.sources import SourceUnavailable
 
 TINY = dict(include_top=False, input_shape=(32, 32, 3), alpha=0.35)
+# Real MobileNetV2 weights laid beside the project for offline checks (read-only; never copied into the repo).
+SHARED_MODELS = Path(__file__).resolve().parents[2] / "shared" / "data" / "models"
+TINY_FILE = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5"
+needs_shared_weights = pytest.mark.skipif(not (SHARED_MODELS / TINY_FILE).is_file(),
+                                          reason=f"no real weights in {SHARED_MODELS}")
 
 
-def test_offline_auto_builds_random_weights_and_says_so():
+@pytest.fixture
+def empty_keras_home(tmp_path, monkeypatch):
+    home = tmp_path / "keras_home"
+    (home / "models").mkdir(parents=True)
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    monkeypatch.delenv("ACV_DATA_DIR", raising=False)
+    return home
+
+
+def test_offline_auto_builds_random_weights_and_says_where_it_looked(empty_keras_home):
     model, source = weights.application(keras.applications.MobileNetV2, **TINY)
     assert isinstance(model, keras.Model)
     assert source.kind == "random" and not source.real
-    assert "ACV_OFFLINE" in source.skipped[0]
+    assert TINY_FILE in source.skipped[0]
+    assert "ACV_OFFLINE" in source.skipped[1]
 
 
-def test_forced_imagenet_offline_raises_with_advice():
-    with pytest.raises(SourceUnavailable, match="~/.keras/models"):
+def test_forced_imagenet_offline_raises_with_advice(empty_keras_home):
+    with pytest.raises(SourceUnavailable, match=f"{TINY_FILE}.*ACV_DATA_DIR/models/ or ~/.keras/models/"):
         weights.application(keras.applications.MobileNetV2, weights="imagenet", **TINY)
 
 
@@ -26,6 +45,7 @@ def test_unknown_weights_value_lists_the_choices():
 
 def test_cached_weights_are_listed(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.delenv("ACV_DATA_DIR", raising=False)
     assert weights.cached_weight_files() == []
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "resnet50_notop.h5").write_bytes(b"")
@@ -37,3 +57,76 @@ def test_random_weights_come_with_a_batchnorm_momentum_for_short_scratch_runs():
     momenta = {layer.momentum for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)}
     assert momenta == {weights.SCRATCH_BN_MOMENTUM}
     assert "momentum 0.9" in source.detail
+
+
+def _file_keras_asks_for(monkeypatch, constructor, **kwargs) -> str:
+    """Build with weights="imagenet" and catch the file name Keras's loader requests."""
+    from keras.src.utils import file_utils
+
+    class Asked(Exception):
+        pass
+
+    def fake_get_file(fname, *args, **kw):
+        raise Asked(fname)
+
+    monkeypatch.setattr(file_utils, "get_file", fake_get_file)
+    with pytest.raises(Asked) as asked:
+        constructor(weights="imagenet", **kwargs)
+    return str(asked.value)
+
+
+@pytest.mark.parametrize("constructor, kwargs", [
+    (keras.applications.MobileNetV2, dict(include_top=False, input_shape=(96, 96, 3))),
+    (keras.applications.MobileNetV2, dict(include_top=False, input_shape=(64, 64, 3))),
+    (keras.applications.MobileNetV2, dict(include_top=False, input_shape=(160, 160, 3), alpha=0.35)),
+    (keras.applications.MobileNetV2, dict(include_top=True)),
+    (keras.applications.ResNet50, dict(include_top=False, input_shape=(64, 64, 3))),
+    (keras.applications.ResNet50, dict(include_top=True)),
+    (keras.applications.InceptionV3, dict(include_top=False, input_shape=(150, 150, 3))),
+])
+def test_weight_file_name_is_the_one_keras_asks_for(monkeypatch, constructor, kwargs):
+    assert weights.weight_file_name(constructor, **kwargs) == _file_keras_asks_for(monkeypatch, constructor, **kwargs)
+
+
+def test_weight_file_name_is_none_for_applications_it_does_not_know():
+    assert weights.weight_file_name(keras.applications.VGG16, include_top=False) is None
+
+
+def test_data_dir_models_come_before_the_keras_cache(empty_keras_home, data_dir):
+    (data_dir / "models").mkdir()
+    for folder in (data_dir / "models", empty_keras_home / "models"):
+        (folder / TINY_FILE).write_bytes(b"not empty")
+    assert weights.find_weight_file(TINY_FILE) == (data_dir / "models" / TINY_FILE, "local")
+    (data_dir / "models" / TINY_FILE).unlink()
+    assert weights.find_weight_file(TINY_FILE) == (empty_keras_home / "models" / TINY_FILE, "keras cache")
+    (empty_keras_home / "models" / TINY_FILE).write_bytes(b"")  # an interrupted download: empty
+    assert weights.find_weight_file(TINY_FILE) is None
+
+
+def _first_kernel(model) -> np.ndarray:
+    conv = next(layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D))
+    return conv.kernel.numpy()
+
+
+@needs_shared_weights
+def test_keras_cache_is_used_offline(empty_keras_home):
+    # What a learner does: copy the file into ~/.keras/models, then run with ACV_OFFLINE=1 (set by conftest).
+    shutil.copy(SHARED_MODELS / TINY_FILE, empty_keras_home / "models" / TINY_FILE)
+    model, source = weights.application(keras.applications.MobileNetV2, **TINY)
+    assert source.real and source.kind == "keras cache"
+    assert str(empty_keras_home / "models" / TINY_FILE) in source.detail
+    assert "224-px weights" in source.detail  # 32 px has no weights of its own
+    random_model, _ = weights.application(keras.applications.MobileNetV2, weights="random", **TINY)
+    assert not np.allclose(_first_kernel(model), _first_kernel(random_model))
+
+
+@needs_shared_weights
+def test_data_dir_models_load_the_same_weights_as_the_cache(empty_keras_home, monkeypatch):
+    monkeypatch.setenv("ACV_DATA_DIR", str(SHARED_MODELS.parent))
+    from_data_dir, source = weights.application(keras.applications.MobileNetV2, weights="imagenet", **TINY)
+    assert source.kind == "local" and source.real
+    shutil.copy(SHARED_MODELS / TINY_FILE, empty_keras_home / "models" / TINY_FILE)
+    monkeypatch.delenv("ACV_DATA_DIR")
+    from_cache, _ = weights.application(keras.applications.MobileNetV2, weights="imagenet", **TINY)
+    for a, b in zip(from_data_dir.get_weights(), from_cache.get_weights()):
+        np.testing.assert_array_equal(a, b)
