@@ -85,7 +85,7 @@ def test_cifar_archive_is_read_after_its_hash_matches(data_dir, tmp_path, monkey
         tar.add(tmp_path / "cifar-10-batches-py", arcname="cifar-10-batches-py")
     with pytest.raises(ValueError, match="sha256 .* does not match"):
         data.load_cifar10()
-    monkeypatch.setattr(data, "CIFAR10_SHA256", data.sha256_of(archive))
+    monkeypatch.setattr(data.cifar10, "CIFAR10_SHA256", data.sha256_of(archive))
     assert data.load_cifar10().x_train.shape == (20, 32, 32, 3)
 
 

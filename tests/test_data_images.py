@@ -113,5 +113,5 @@ def test_birds_forced_tfds_offline_explains_the_prepared_folder(data_dir):
 def test_local_status_lists_every_data_set(data_dir):
     (data_dir / "PetImages").mkdir()
     status = data.local_status()
-    assert set(status) == {"mnist", "cifar10", "cats_and_dogs_filtered", "petimages", "caltech_birds2010"}
+    assert set(status) == {"mnist", "cifar10", "cats_and_dogs_filtered", "petimages", "birds"}
     assert status["petimages"].startswith("found") and status["mnist"].startswith("not in")

@@ -1,0 +1,125 @@
+"""Caltech-UCSD Birds with boxes (the course's assignment), offline-first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from ..sources import DATA_DIR_VAR, SourceUnavailable, data_dir, download_guard, reachable
+from .common import BoxedImages, BoxedSplits, load_in_order, random_crops, resize_all, sample_photos
+from .cub import CUB_NAME, CUB_URL, find_cub, read_cub
+
+BIRDS_NAME = "caltech_birds2010"
+BIRDS_HOST = "drive.google.com"  # where TFDS's caltech_birds2010 builder downloads from
+
+
+def _birds_from_tfds(data_dir_: Path | None, download: bool, image_size: int, n_train, n_test):
+    import tensorflow_datasets as tfds
+
+    splits = []
+    for split, n in (("train", n_train), ("test", n_test)):
+        ds = tfds.load(BIRDS_NAME, split=split if n is None else f"{split}[:{n}]",
+                       data_dir=None if data_dir_ is None else str(data_dir_), download=download)
+        images, boxes, labels = [], [], []
+        for example in tfds.as_numpy(ds):
+            images.append(example["image"])
+            boxes.append(example["bbox"])      # normalized [ymin, xmin, ymax, xmax]
+            labels.append(example["label"])
+        splits.append(BoxedImages(resize_all(images, image_size), np.array(boxes, np.float32),
+                                  np.array(labels, np.int64), box_format="rel_yxyx"))
+    return tuple(splits)
+
+
+def _birds_local(image_size, n_train, n_test):
+    """CUB_200_2011/ first (its official layout), then a prepared TFDS caltech_birds2010/."""
+    folder = data_dir()
+    if folder is None:
+        return None
+    cub_root = find_cub(folder)
+    if cub_root is not None:
+        train, test = read_cub(cub_root, image_size)
+        classes = len(np.unique(np.concatenate([train.labels, test.labels])))
+        detail = (f"{CUB_NAME} from {cub_root}: {classes} classes, official split "
+                  f"({len(train.labels):,} train / {len(test.labels):,} test), official boxes")
+        return (train.subset(n_train), test.subset(n_test)), detail
+    if not (folder / BIRDS_NAME).is_dir():
+        return None
+    return _birds_from_tfds(folder, False, image_size, n_train, n_test), f"prepared TFDS folder {folder / BIRDS_NAME}"
+
+
+def _birds_tfds(image_size, n_train, n_test):
+    hint = (f"Its download is known to fail on a checksum: put a prepared TFDS folder "
+            f"{BIRDS_NAME}/ into ${DATA_DIR_VAR}")
+    url = f"tensorflow_datasets {BIRDS_NAME} download"
+    try:
+        with download_guard(url, hint):
+            if not reachable(BIRDS_HOST):
+                raise SourceUnavailable(f"could not download {url}: {BIRDS_HOST} is not reachable. {hint}")
+            return _birds_from_tfds(None, True, image_size, n_train, n_test), f"tfds.load('{BIRDS_NAME}')"
+    except (SourceUnavailable, ImportError):
+        raise  # a missing package is a set-up problem to fix, not an unavailable source
+    except Exception as exc:  # noqa: BLE001 - TFDS raises many kinds; all mean "not available"
+        raise SourceUnavailable(f"could not get {BIRDS_NAME} through TFDS ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0][:200]}). {hint}") from None
+
+
+def paste_objects_on_photos(n: int, image_size: int, seed: int) -> BoxedImages:
+    """``n`` photo-texture images with one pasted object each, boxes known exactly.
+
+    Background: a random crop of one of scikit-learn's sample photos. Object: an
+    elliptical patch cut from the other photo, 20-60 % of the image per side,
+    with a dark rim so that it has an edge. Boxes are rel_yxyx, like TFDS's.
+    """
+    rng = np.random.default_rng(seed)
+    photos = sample_photos()
+    images = np.empty((n, image_size, image_size, 3), np.uint8)
+    boxes = np.empty((n, 4), np.float32)
+    for i in range(n):
+        k = int(rng.integers(0, 2))
+        background = random_crops(photos[k], 1, image_size, rng)[0]
+        h, w = (rng.uniform(0.2, 0.6, 2) * image_size).astype(int)
+        patch = random_crops(photos[1 - k], 1, max(h, w), rng)[0][:h, :w]
+        top, left = int(rng.integers(0, image_size - h + 1)), int(rng.integers(0, image_size - w + 1))
+        yy, xx = np.mgrid[0:h, 0:w]
+        r = ((yy + 0.5 - h / 2) / (h / 2)) ** 2 + ((xx + 0.5 - w / 2) / (w / 2)) ** 2  # ellipse: r <= 1
+        region = background[top:top + h, left:left + w]
+        region[r <= 1] = patch[r <= 1]
+        region[(r > 0.8) & (r <= 1)] //= 3  # the rim
+        images[i] = background
+        boxes[i] = np.array([top, left, top + h, left + w], np.float32) / image_size
+    return BoxedImages(images, boxes, np.zeros(n, np.int64), box_format="rel_yxyx")
+
+
+def _birds_standin(image_size, n_train, n_test):
+    n_train, n_test = n_train or 3000, n_test or 3033
+    splits = (paste_objects_on_photos(n_train, image_size, seed=1), paste_objects_on_photos(n_test, image_size, seed=2))
+    detail = (f"elliptical photo patches pasted on crops of scikit-learn's sample photos, {image_size}x{image_size}, "
+              f"{n_train:,} train / {n_test:,} test, boxes exact")
+    return splits, detail
+
+
+def load_birds(image_size: int = 224, n_train: int | None = None, n_test: int | None = None,
+               source: str = "auto") -> BoxedSplits:
+    """Caltech-UCSD birds with boxes: images (N, S, S, 3) uint8, boxes rel_yxyx.
+
+    Sources: ``local`` (in ``$ACV_DATA_DIR``: ``CUB_200_2011/`` as its official
+    archive unpacks, else a prepared TFDS folder ``caltech_birds2010/`` read with
+    ``download=False``), ``tfds`` (TFDS's own download of Caltech-UCSD Birds 2010,
+    which is known to fail on a checksum), ``standin``. The ``Source``'s name
+    says which bird set it is.
+    """
+    splits, src = load_in_order(
+        BIRDS_NAME, source,
+        lambda: _birds_local(image_size, n_train, n_test),
+        lambda: _birds_tfds(image_size, n_train, n_test),
+        lambda: _birds_standin(image_size, n_train, n_test),
+        local_hint=(f"unpack {CUB_URL.rsplit('/', 1)[-1]} ({CUB_URL}) into ${DATA_DIR_VAR}, giving "
+                    f"${DATA_DIR_VAR}/{CUB_NAME}/, or put a prepared TFDS folder {BIRDS_NAME}/ there"),
+        remote_kind="tfds",
+    )
+    if src.detail.startswith(CUB_NAME):
+        src = replace(src, name=CUB_NAME)
+    return BoxedSplits(splits[0], splits[1], src)
+

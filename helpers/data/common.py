@@ -1,0 +1,165 @@
+"""What every data loader shares: the result types, the source order, photos for stand-ins."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..sources import Source, SourceUnavailable
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Arrays of one data set plus where they came from.
+
+    x_*: uint8 images, (N, H, W) for grey, (N, H, W, 3) for colour, 0..255
+    y_*: int64 class indices, (N,)
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    source: Source
+
+    def describe(self) -> str:
+        return (
+            f"{self.source.name} ({self.source.kind}): "
+            f"x_train {self.x_train.shape} {self.x_train.dtype}, y_train {self.y_train.shape}, "
+            f"x_test {self.x_test.shape}, y_test {self.y_test.shape}, "
+            f"{len(self.class_names)} classes"
+        )
+
+    def subset(self, n_train: int | None = None, n_test: int | None = None) -> "Dataset":
+        """The first ``n_train`` / ``n_test`` examples (None keeps all)."""
+        return Dataset(
+            self.x_train[:n_train], self.y_train[:n_train],
+            self.x_test[:n_test], self.y_test[:n_test],
+            self.class_names, self.source,
+        )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_in_order(
+    name: str,
+    source: str,
+    local: Callable[[], tuple[tuple, str] | None],
+    keras_loader: Callable[[], tuple[tuple, str]],
+    standin: Callable[[], tuple[tuple, str]],
+    local_hint: str,
+    remote_kind: str = "keras",
+) -> tuple[tuple, Source]:
+    """Try local -> keras -> standin (or just the forced one).
+
+    Each callable returns ``(arrays, detail)``; ``local`` returns None when
+    nothing is there, ``keras_loader`` raises ``SourceUnavailable``.
+    """
+    valid = ("auto", "local", remote_kind, "standin")
+    if source not in valid:
+        raise ValueError(f"unknown source {source!r} for {name}; expected one of: {', '.join(valid)}")
+    skipped: list[str] = []
+
+    if source in ("auto", "local"):
+        found = local()
+        if found is not None:
+            return found[0], Source(name, "local", found[1], real=True)
+        if source == "local":
+            raise SourceUnavailable(f"{name}: no local copy. {local_hint}")
+        skipped.append(f"no local copy ({local_hint})")
+
+    if source in ("auto", remote_kind):
+        try:
+            arrays, detail = keras_loader()
+            return arrays, Source(name, remote_kind, detail, real=True)
+        except SourceUnavailable as exc:
+            if source == remote_kind:
+                raise
+            skipped.append(str(exc).split(". ")[0])
+
+    arrays, detail = standin()
+    return arrays, Source(name, "standin", detail, real=False, skipped=tuple(skipped))
+
+
+
+@dataclass(frozen=True)
+class BoxedImages:
+    """Images with one object each, its box and its class.
+
+    images: (N, H, W) or (N, H, W, 3) uint8 0..255
+    boxes:  (N, 4) float32 in ``box_format`` (for the canvas digits rel_xyxy:
+            [xmin, ymin, xmax, ymax] / image size)
+    labels: (N,) int64 class indices
+    """
+
+    images: np.ndarray
+    boxes: np.ndarray
+    labels: np.ndarray
+    box_format: str = "rel_xyxy"
+
+    def subset(self, n: int | None) -> "BoxedImages":
+        """The first ``n`` examples (None keeps all)."""
+        return BoxedImages(self.images[:n], self.boxes[:n], self.labels[:n], self.box_format)
+
+
+
+@dataclass(frozen=True)
+class BoxedSplits:
+    """Train and test ``BoxedImages`` plus where they came from."""
+
+    train: BoxedImages
+    test: BoxedImages
+    source: Source
+
+    def describe(self) -> str:
+        return (f"{self.source.name} ({self.source.kind}): train {self.train.images.shape}, "
+                f"test {self.test.images.shape}, boxes in {self.train.box_format}")
+
+
+def resize_all(images, size: int) -> np.ndarray:
+    """Images of any sizes -> (N, size, size, 3) uint8. Plain resizing, as the course:
+    relative boxes stay valid because both axes scale with the image."""
+    from PIL import Image
+
+    out = np.empty((len(images), size, size, 3), np.uint8)
+    for i, image in enumerate(images):
+        out[i] = np.asarray(Image.fromarray(np.asarray(image)).convert("RGB").resize((size, size), Image.Resampling.BILINEAR))
+    return out
+
+
+
+
+def sample_photos() -> list[np.ndarray]:
+    """scikit-learn's two bundled photos (a temple, a flower), (427, 640, 3) uint8 each."""
+    from sklearn.datasets import load_sample_images
+
+    return [np.asarray(img, np.uint8) for img in load_sample_images().images]
+
+
+def random_crops(photo: np.ndarray, n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` random square crops of ``photo``, 25-90 % of its height, resized to ``size``."""
+    from PIL import Image
+
+    height, width = photo.shape[:2]
+    out = np.empty((n, size, size, 3), np.uint8)
+    for i in range(n):
+        side = int(rng.uniform(0.25, 0.9) * height)
+        top, left = rng.integers(0, height - side + 1), rng.integers(0, width - side + 1)
+        crop = Image.fromarray(photo[top:top + side, left:left + side]).resize((size, size), Image.Resampling.BILINEAR)
+        out[i] = np.asarray(crop)
+        if rng.random() < 0.5:
+            out[i] = out[i, :, ::-1]
+    return out
+
+

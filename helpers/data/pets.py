@@ -1,0 +1,191 @@
+"""Cats vs dogs (the course's lab 1 and TensorFlow's tutorial), offline-first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard
+from .common import load_in_order, random_crops, sample_photos
+
+FILTERED_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
+PETIMAGES_URL = (
+    "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/"
+    "kagglecatsanddogs_5340.zip"
+)
+PETS_VARIANTS = ("filtered", "petimages")
+
+
+@dataclass(frozen=True)
+class LabelledImages:
+    """A two-split image classification set, as files on disk or arrays in memory.
+
+    *_x: (N,) file paths (str), or (N, H, W, 3) uint8 images
+    *_y: (N,) int64 class indices
+    Call ``dataset(...)`` for a batched ``tf.data.Dataset`` of float32 0..255
+    images resized to ``image_size``.
+    """
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    val_x: np.ndarray
+    val_y: np.ndarray
+    class_names: tuple[str, ...]
+    source: Source
+
+    def describe(self) -> str:
+        kind = "files" if self.train_x.dtype.kind in "US" else f"arrays {self.train_x.shape[1:]}"
+        counts = np.bincount(self.train_y, minlength=len(self.class_names)).tolist()
+        return (f"{self.source.name} ({self.source.kind}): {len(self.train_x):,} train / "
+                f"{len(self.val_x):,} validation {kind}, classes {self.class_names}, train counts {counts}")
+
+    def subset(self, n_train: int | None = None, n_val: int | None = None) -> "LabelledImages":
+        """The first ``n_train`` / ``n_val`` examples (loaders shuffle, so classes stay mixed)."""
+        return LabelledImages(self.train_x[:n_train], self.train_y[:n_train], self.val_x[:n_val],
+                              self.val_y[:n_val], self.class_names, self.source)
+
+    def dataset(self, split: str, image_size: int, batch_size: int, shuffle: bool = False, seed: int = 0):
+        """Batches of (images (B, S, S, 3) float32 0..255, labels (B,)) for ``split``."""
+        import tensorflow as tf
+
+        if split not in ("train", "val"):
+            raise ValueError(f"unknown split {split!r}; expected 'train' or 'val'")
+        x, y = (self.train_x, self.train_y) if split == "train" else (self.val_x, self.val_y)
+        size = (image_size, image_size)
+
+        def from_file(path, label):
+            image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+            return tf.image.resize(image, size), label
+
+        def from_array(image, label):
+            return tf.image.resize(tf.cast(image, tf.float32), size), label
+
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        if shuffle:
+            ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.map(from_file if x.dtype.kind in "US" else from_array, num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def _is_readable_jpeg(path: Path) -> bool:
+    """Non-empty and carries a JFIF header: PetImages holds zero-length files (666.jpg,
+    11702.jpg) and files that are not JPEGs, which would stop training midway."""
+    if path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as handle:
+        return b"JFIF" in handle.read(10)
+
+
+def _shuffled(paths: list[Path], labels: list[int], seed: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(len(paths))
+    return np.array([str(paths[i]) for i in order]), np.array(labels, np.int64)[order]
+
+
+def _filtered_from(root: Path):
+    """``cats_and_dogs_filtered/{train,validation}/{cats,dogs}/*.jpg`` -> arrays."""
+    out = []
+    for split in ("train", "validation"):
+        paths, labels = [], []
+        for label, animal in enumerate(("cats", "dogs")):
+            found = sorted((root / split / animal).glob("*.jpg"))
+            paths += found
+            labels += [label] * len(found)
+        if not paths:
+            raise ValueError(f"{root}: no images under {split}/cats and {split}/dogs; is this cats_and_dogs_filtered?")
+        out += list(_shuffled(paths, labels, seed=0))
+    return tuple(out)
+
+
+def _petimages_from(root: Path, val_fraction: float = 0.1):
+    """``PetImages/{Cat,Dog}/*.jpg`` -> readable files, shuffled, split 90/10."""
+    paths, labels = [], []
+    for label, animal in enumerate(("Cat", "Dog")):
+        found = [p for p in sorted((root / animal).glob("*.jpg")) if _is_readable_jpeg(p)]
+        paths += found
+        labels += [label] * len(found)
+    if not paths:
+        raise ValueError(f"{root}: no readable images under Cat/ and Dog/; is this PetImages?")
+    x, y = _shuffled(paths, labels, seed=0)
+    n_val = int(round(len(x) * val_fraction))
+    return x[n_val:], y[n_val:], x[:n_val], y[:n_val]
+
+
+def _find_dir(top: Path, name: str) -> Path | None:
+    if (top / name).is_dir():
+        return top / name
+    return next((p for p in top.rglob(name) if p.is_dir()), None)
+
+
+def _pets_local(variant: str):
+    folder = data_dir()
+    name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
+    if folder is None or not (folder / name).is_dir():
+        return None
+    reader = _filtered_from if variant == "filtered" else _petimages_from
+    return reader(folder / name), str(folder / name)
+
+
+def _pets_keras(variant: str):
+    import keras
+
+    url, name = (FILTERED_URL, "cats_and_dogs_filtered") if variant == "filtered" else (PETIMAGES_URL, "PetImages")
+    fname = url.rsplit("/", 1)[-1]
+    hint = f"Unzip {fname} into ${DATA_DIR_VAR} (giving ${DATA_DIR_VAR}/{name}/), or copy the zip into ~/.keras/datasets/"
+    with download_guard(url, hint):
+        path = Path(keras.utils.get_file(fname, origin=url, extract=True))
+    # Keras >= 3.6 extracts into a folder of its own ("<fname>_extracted"); older
+    # versions extracted beside the archive. Look in both places.
+    root = next((d for d in (_find_dir(path, name) if path.is_dir() else None,
+                             _find_dir(path.parent, name)) if d is not None), None)
+    if root is None:
+        raise SourceUnavailable(f"{fname} was downloaded to {path} but holds no {name}/ folder. {hint}")
+    reader = _filtered_from if variant == "filtered" else _petimages_from
+    return reader(root), f"keras.utils.get_file ({url})"
+
+
+def _pets_standin(n_train: int, n_val: int, image_size: int):
+    """Two classes of natural-texture crops: the temple photo against the flower photo.
+
+    Half of the images are turned grey so that colour alone does not give the class away.
+    """
+    rng = np.random.default_rng(0)
+    temple, flower = sample_photos()
+
+    def make(n):
+        half = n // 2
+        x = np.concatenate([random_crops(temple, half, image_size, rng), random_crops(flower, n - half, image_size, rng)])
+        grey = rng.random(n) < 0.5
+        x[grey] = x[grey].mean(axis=-1, keepdims=True).astype(np.uint8)
+        y = np.array([0] * half + [1] * (n - half), np.int64)
+        order = rng.permutation(n)
+        return x[order], y[order]
+
+    train_x, train_y = make(n_train)
+    val_x, val_y = make(n_val)
+    detail = (f"random crops of scikit-learn's two sample photos (temple vs flower), {image_size}x{image_size}, "
+              f"{n_train:,} train / {n_val:,} validation")
+    return (train_x, train_y, val_x, val_y), detail
+
+
+def load_cats_vs_dogs(variant: str = "filtered", source: str = "auto", standin_size: tuple[int, int] = (2000, 1000),
+                      image_size: int = 150) -> LabelledImages:
+    """Cats vs dogs: ``filtered`` (2,000 train / 1,000 validation, TensorFlow's tutorial)
+    or ``petimages`` (Microsoft's 25,000 images, split 90/10, as the course).
+
+    The stand-in (``standin_size`` = (n_train, n_val) arrays at ``image_size``) is
+    temple-vs-flower photo crops: a two-class photo task, but not cats and dogs.
+    """
+    if variant not in PETS_VARIANTS:
+        raise ValueError(f"unknown cats-vs-dogs variant {variant!r}; expected one of: {', '.join(PETS_VARIANTS)}")
+    name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
+    arrays, src = load_in_order(
+        f"cats_vs_dogs ({variant})", source,
+        lambda: _pets_local(variant), lambda: _pets_keras(variant),
+        lambda: _pets_standin(*standin_size, image_size),
+        local_hint=f"unzip it into ${DATA_DIR_VAR}/{name}/",
+    )
+    names = ("cat", "dog") if src.real else ("temple", "flower")
+    return LabelledImages(*arrays, class_names=names, source=src)
+
