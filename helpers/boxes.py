@@ -312,6 +312,20 @@ def sort_corners(boxes, box_format: str = "xyxy"):
     return xp.stack([xp.minimum(x1, x2), xp.minimum(y1, y2), xp.maximum(x1, x2), xp.maximum(y1, y2)], axis=-1)
 
 
+def flip_left_right(boxes, box_format: str):
+    """The boxes of the same images mirrored left to right, in the same format.
+
+    Relative formats only (the image's width is 1): x becomes 1 - x, and the
+    left and right edges swap. NumPy arrays (..., 4) in, NumPy out.
+    """
+    if box_format not in RELATIVE:
+        raise ValueError(f"flip_left_right needs a relative format to know the image's width; got {box_format!r}, "
+                         f"expected one of: {', '.join(RELATIVE)}")
+    x1, y1, x2, y2 = _unstack(_to_xyxy(np.asarray(boxes, np.float64), RELATIVE[box_format], np))
+    mirrored = np.stack([1.0 - x2, y1, 1.0 - x1, y2], axis=-1)
+    return _from_xyxy(mirrored, RELATIVE[box_format], np).astype(np.asarray(boxes).dtype)
+
+
 IOU_FUNCTIONS = {"iou": iou, "giou": giou, "diou": diou, "ciou": ciou}
 
 

@@ -62,9 +62,17 @@ class SourceUnavailable(RuntimeError):
 
 
 def data_dir() -> Path | None:
-    """The folder named by ``$ACV_DATA_DIR``, or None when it is unset."""
+    """The folder named by ``$ACV_DATA_DIR``, or None when it is unset.
+
+    A relative path is taken from the repository's root, so that
+    ``ACV_DATA_DIR=../shared/data`` means the same folder to a notebook's kernel
+    (which runs in ``notebooks/``) as to the shell that started it.
+    """
     value = os.environ.get(DATA_DIR_VAR, "").strip()
-    return Path(value).expanduser() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (Path(__file__).resolve().parents[1] / path).resolve()
 
 
 def keras_home() -> Path:

@@ -231,3 +231,22 @@ def test_convert_matches_keras_convert_format(source, target):
     ours = boxes.convert(start, source, target, image_shape=shape)
     theirs = kbb.convert_format(start, source, target, height=shape[0], width=shape[1])
     np.testing.assert_allclose(ours, np.asarray(theirs), rtol=1e-5, atol=1e-5)
+
+
+def test_flip_left_right_by_hand_and_twice_is_identity():
+    box = np.array([[0.1, 0.2, 0.4, 0.9]], np.float32)  # rel_yxyx: ymin, xmin, ymax, xmax
+    np.testing.assert_allclose(boxes.flip_left_right(box, "rel_yxyx"), [[0.1, 0.1, 0.4, 0.8]], atol=1e-7)
+    np.testing.assert_allclose(boxes.flip_left_right(box, "rel_xyxy"), [[0.6, 0.2, 0.9, 0.9]], atol=1e-7)
+    for fmt in ("rel_xyxy", "rel_yxyx", "rel_xywh"):
+        np.testing.assert_allclose(boxes.flip_left_right(boxes.flip_left_right(box, fmt), fmt), box, atol=1e-6)
+    with pytest.raises(ValueError, match="'xyxy', expected one of: rel_xyxy, rel_yxyx, rel_xywh"):
+        boxes.flip_left_right(box, "xyxy")
+
+
+def test_flip_left_right_frames_the_mirrored_pixels():
+    image = np.zeros((20, 40), bool)
+    image[5:15, 4:12] = True  # rows 5..15, columns 4..12 of a 40-wide image
+    box = np.array([5 / 20, 4 / 40, 15 / 20, 12 / 40])  # rel_yxyx
+    y1, x1, y2, x2 = np.round(boxes.flip_left_right(box, "rel_yxyx") * [20, 40, 20, 40]).astype(int)
+    mirrored = image[:, ::-1]
+    assert mirrored[y1:y2, x1:x2].all() and mirrored.sum() == (y2 - y1) * (x2 - x1)

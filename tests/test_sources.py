@@ -56,3 +56,14 @@ def test_a_standin_notice_says_why_and_what_it_means():
     text = src.notice()
     assert "STAND-IN" in text and "no local copy; no network" in text and "not comparable" in text
     assert "STAND-IN" not in Source("mnist", "local", "/d/mnist.npz", real=True).notice()
+
+
+def test_relative_data_dir_is_taken_from_the_repository_root(monkeypatch, tmp_path):
+    from helpers import sources
+
+    root = __import__("pathlib").Path(sources.__file__).resolve().parents[1]
+    monkeypatch.setenv("ACV_DATA_DIR", "../shared/data")
+    monkeypatch.chdir(tmp_path)  # a kernel runs in notebooks/, not in the root
+    assert sources.data_dir() == (root / "../shared/data").resolve()
+    monkeypatch.setenv("ACV_DATA_DIR", str(tmp_path))
+    assert sources.data_dir() == tmp_path
