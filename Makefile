@@ -2,13 +2,18 @@
 #   make run   set up, execute every notebook, print the results, build the reader
 #              (build/html/index.html)
 #   make test  set up, then unit tests + nbval over every notebook (smoke profile)
+#   make test-real DATA=/path/to/acv-data
+#              every notebook again under nbval on real data and weights, offline
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# A data folder laid out as ACV_DATA_DIR expects (README, "Running offline").
+DATA ?= ../shared/data
+NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
 
-.PHONY: setup run test lab clean
+.PHONY: setup run test test-real lab clean
 
 setup: $(STAMP)
 
@@ -28,8 +33,17 @@ run: setup
 # metrics go to build/smoke so they never overwrite those of 'make run'.
 test: setup
 	$(PY) -m pytest tests
-	ACV_PROFILE=smoke ACV_BUILD_DIR=build/smoke $(PY) -m pytest --nbval-lax \
-		--nbval-cell-timeout=600 -p no:cacheprovider $(NOTEBOOKS)
+	ACV_PROFILE=smoke ACV_BUILD_DIR=build/smoke $(NBVAL) $(NOTEBOOKS)
+
+# The same notebooks on the real data and weights in $(DATA), offline (smoke
+# profile), then a check that they really used them: a notebook that silently
+# fell back to a stand-in would skip its real-data checks.
+test-real: setup
+	@test -d "$(DATA)" || { echo "no data folder at $(DATA); run: make test-real DATA=/path/to/acv-data"; exit 2; }
+	ACV_PROFILE=smoke ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/smoke-real \
+		$(NBVAL) $(NOTEBOOKS)
+	ACV_REAL_METRICS=build/smoke-real/metrics ACV_DATA_DIR="$(abspath $(DATA))" \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks

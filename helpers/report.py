@@ -78,11 +78,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(*, data: Source | dict[str, Source] | None = None, weights: Source | None = None, **numbers: Any) -> Path:
+def record(*, data: Source | dict[str, Source] | None = None, weights: Source | dict[str, Source] | None = None,
+           **numbers: Any) -> Path:
     """Add ``numbers`` to this notebook's record and write it; returns the path.
 
     data: the ``Source`` of the data set (or a dict name -> Source when a
-    notebook uses several); weights: the pretrained weights' ``Source``.
+    notebook uses several); weights: the pretrained weights' ``Source`` (or a
+    dict name -> Source).
     Calling it again adds or replaces numbers.
     """
     import keras
@@ -95,8 +97,11 @@ def record(*, data: Source | dict[str, Source] | None = None, weights: Source | 
     elif isinstance(data, dict):
         for key, src in data.items():
             run.sources[f"data:{key}"] = src.as_dict()
-    if weights is not None:
+    if isinstance(weights, Source):
         run.sources["weights"] = weights.as_dict()
+    elif isinstance(weights, dict):
+        for key, src in weights.items():
+            run.sources[f"weights:{key}"] = src.as_dict()
 
     payload = {
         "notebook": run.notebook,

@@ -121,6 +121,33 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
     return model, Source(name, "random", detail, real=False, skipped=skipped)
 
 
+# The weight files the notebooks ask for: (notebook, constructor name, keyword arguments).
+NOTEBOOK_WEIGHTS = (
+    ("01", "InceptionV3", dict(include_top=False, input_shape=(150, 150, 3))),
+    ("02, 03, 05", "MobileNetV2", dict(include_top=False, input_shape=(224, 224, 3))),
+    ("03", "ResNet50", dict(include_top=False, input_shape=(224, 224, 3))),
+)
+
+
+def weights_status() -> dict[str, tuple[str, Source]]:
+    """For the setup check: for each application the notebooks use, its weight file and a
+    ``Source`` saying where it was found (without building the model or downloading)."""
+    import keras
+
+    status = {}
+    for notebooks, name, kwargs in NOTEBOOK_WEIGHTS:
+        file_name = weight_file_name(getattr(keras.applications, name), **kwargs)
+        found = find_weight_file(file_name)
+        if found is None:
+            source = Source(f"{name} weights", "random", f"{file_name} is in neither "
+                            f"${DATA_DIR_VAR}/models/ nor ~/.keras/models/; Keras will try to download it",
+                            real=False)
+        else:
+            source = Source(f"{name} weights", found[1], f"ImageNet weights from {found[0]}", real=True)
+        status[name] = (notebooks, source)
+    return status
+
+
 def cached_weight_files() -> list[str]:
     """Names of the weight files in Keras's cache (``~/.keras/models``) and in
     ``$ACV_DATA_DIR/models`` (for the setup check)."""

@@ -54,3 +54,14 @@ def test_read_returns_the_last_record_or_none(build_dir):
     report.start("04_object_localization", "cpu")
     report.record(mean_iou=0.8)
     assert report.read("04_object_localization")["numbers"]["mean_iou"] == 0.8
+
+
+def test_record_takes_several_weights_sources(build_dir):
+    report.start("03_cifar10_resnet50_upsampling", "smoke")
+    rec = json.loads(report.record(weights={
+        "resnet50": Source("ResNet50 weights", "random", "random initialisation", real=False),
+        "mobilenet_v2_probe": Source("MobileNetV2 weights", "local", "a file", real=True),
+    }).read_text())
+    assert rec["sources"]["weights:resnet50"]["real"] is False
+    assert rec["sources"]["weights:mobilenet_v2_probe"]["kind"] == "local"
+    assert rec["all_sources_real"] is False

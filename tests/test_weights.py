@@ -130,3 +130,14 @@ def test_data_dir_models_load_the_same_weights_as_the_cache(empty_keras_home, mo
     from_cache, _ = weights.application(keras.applications.MobileNetV2, weights="imagenet", **TINY)
     for a, b in zip(from_data_dir.get_weights(), from_cache.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_weights_status_names_each_file_and_where_it_was_found(empty_keras_home, data_dir):
+    status = weights.weights_status()
+    assert set(status) == {"InceptionV3", "MobileNetV2", "ResNet50"}
+    assert not status["ResNet50"][1].real
+    assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5 is in neither" in status["ResNet50"][1].detail
+    (data_dir / "models").mkdir()
+    (data_dir / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"h5")
+    notebooks, source = weights.weights_status()["ResNet50"]
+    assert notebooks == "03" and source.real and source.kind == "local"

@@ -32,7 +32,14 @@ from .cub import CUB_NAME, CUB_URL, read_cub
 from .mnist import MNIST_SHA256, MNIST_URL, load_mnist
 from .pets import FILTERED_URL, PETIMAGES_URL, PETS_VARIANTS, LabelledImages, load_cats_vs_dogs
 
-LOADERS = {"mnist": load_mnist, "cifar10": load_cifar10}
+# One quick call per data set, for the setup check: small images and few
+# examples where the loader allows it (the source found is what matters there).
+LOADERS = {
+    "mnist": load_mnist,
+    "cifar10": load_cifar10,
+    "cats_vs_dogs": lambda: load_cats_vs_dogs("filtered", standin_size=(8, 4), image_size=32),
+    "birds": lambda: load_birds(image_size=32, n_train=8, n_test=4),
+}
 
 # What each data set looks like in $ACV_DATA_DIR, and which notebooks use it.
 LOCAL_LAYOUTS = {
