@@ -37,7 +37,10 @@ The notes are in the repository's README.md.</p>
 {notebooks}
 </ol>
 {standins}
-<h2>Results</h2>
+<h2>Headlines</h2>
+<p>Each notebook's headline number beside the course's result and the baseline it must beat.</p>
+{headlines}
+<h2>Every recorded number</h2>
 {results}
 <h2>Figures</h2>
 {figures}
@@ -63,6 +66,49 @@ def notebook_to_html(executed: Path, out_dir: Path) -> Path:
     target = out_dir / f"{executed.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target
+
+
+# notebook -> (what the headline measures, its key in the record, the course's
+# result, the baseline's name, the baseline's key or a fixed value)
+HEADLINES = {
+    "01_feature_extraction": ("validation accuracy, frozen InceptionV3 + head", "val_accuracy",
+                              "about 0.97 (PetImages, 2 epochs)", "chance", 0.5),
+    "02_fine_tuning": ("validation accuracy after fine-tuning MobileNetV2", "val_accuracy",
+                       "(TensorFlow's tutorial, no course lab)", "from scratch", "comparison.scratch.val_accuracy"),
+    "03_cifar10_resnet50_upsampling": ("validation accuracy, ResNet50 on upsampled CIFAR-10", "val_accuracy",
+                                       "0.951 after 4 epochs (x7, 50,000 images)", "chance", 0.1),
+    "04_object_localization": ("share of digits with IoU >= 0.6", "share_iou_ge_0_6",
+                               "0.61 (6,106 of 10,000)", "the course's model", "course_model.share_iou_ge_0_6"),
+    "05_bird_boxes": ("share of test birds with IoU >= 0.5", "share_iou_ge_0_5",
+                      "0.56 (280 of the first 500)", "constant box", "constant_box.share"),
+}
+
+
+def headline_rows(records: list[dict]) -> list[tuple[str, ...]]:
+    """(notebook, profile, what, ours, course, baseline) for each record that has a headline."""
+    rows = []
+    for rec in records:
+        if rec["notebook"] not in HEADLINES:
+            continue
+        what, key, course, base_name, base = HEADLINES[rec["notebook"]]
+        numbers = report.flatten(rec.get("numbers", {}))
+        if rec["notebook"] == "05_bird_boxes" and "constant_box.good_boxes" in numbers:
+            numbers["constant_box.share"] = numbers["constant_box.good_boxes"] / numbers["constant_box.n_eval"]
+        base_value = numbers.get(base) if isinstance(base, str) else base
+        ours = report.format_value(numbers[key]) if key in numbers else "-"
+        real = "" if rec.get("all_sources_real", False) else " (stand-in data or weights)"
+        baseline = f"{base_name}: {report.format_value(base_value)}" if base_value is not None else "-"
+        rows.append((rec["notebook"], rec["profile"] + real, what, ours, course, baseline))
+    return rows
+
+
+def headline_table(records: list[dict]) -> str:
+    rows = headline_rows(records)
+    if not rows:
+        return "<p>No notebook has recorded a headline yet.</p>"
+    head = "<tr><th>notebook</th><th>profile</th><th>headline</th><th>here</th><th>course</th><th>baseline</th></tr>"
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table>{head}{body}</table>"
 
 
 def results_table(records: list[dict]) -> str:
@@ -116,7 +162,8 @@ def build(executed_dir: Path, figures_dir: Path, out_dir: Path) -> Path:
     records = [r for r in report.load_all() if r["notebook"] in names]
     index = out_dir / "index.html"
     index.write_text(PAGE.format(notebooks="\n".join(items), standins=standin_lines(records),
-                                 results=results_table(records), figures="\n".join(figures)), encoding="utf-8")
+                                 headlines=headline_table(records), results=results_table(records),
+                                 figures="\n".join(figures)), encoding="utf-8")
     return index
 
 
