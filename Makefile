@@ -45,8 +45,9 @@ test-real: setup
 	ACV_REAL_METRICS=build/smoke-real/metrics ACV_DATA_DIR="$(abspath $(DATA))" \
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
 
+# Jupyter refuses to start as root (Docker, many cloud notebooks) without --allow-root.
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks
 
 clean:
 	rm -rf build

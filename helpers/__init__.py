@@ -48,6 +48,27 @@ def _import_tensorflow_quietly() -> None:
 
 _import_tensorflow_quietly()
 
+
+class _DropRetracingWarnings:
+    """Drops TensorFlow's "N out of the last M calls ... triggered tf.function retracing".
+
+    The notebooks build several models on purpose (one per upsampling factor, per
+    loss); each new model traces its own functions, which is expected and cheap
+    here, and the paragraph-long warning teaches a learner nothing.
+    """
+
+    def filter(self, record) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def _quiet_expected_warnings() -> None:
+    import logging
+
+    logging.getLogger("tensorflow").addFilter(_DropRetracingWarnings())
+
+
+_quiet_expected_warnings()
+
 from .session import start  # noqa: E402
 
 __all__ = ["start"]

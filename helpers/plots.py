@@ -10,6 +10,7 @@ from typing import Iterable, Mapping, Sequence
 
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 from matplotlib.patches import Rectangle
 
@@ -136,6 +137,9 @@ def plot_history(history, metrics: Sequence[str] = ("loss",), mark_epoch: int | 
         if mark_epoch is not None:
             ax.axvline(mark_epoch + 0.5, color="gray", linestyle=":", label=mark_label)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        ax.set_xlim(0.5, len(epochs) + 0.5)  # one epoch: a point in the middle, not an axis from 0.96 to 1.04
+        ax.ticklabel_format(axis="y", useOffset=False)  # a flat loss reads 0.6931, not 1e-6+6.931e-1
         ax.set_title(metric)
         ax.legend(fontsize=8)
     fig.tight_layout()

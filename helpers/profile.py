@@ -148,10 +148,18 @@ class Settings:
         return dict(self.values)
 
     def table(self) -> str:
-        """The settings as aligned text, for printing in a notebook."""
-        width = max((len(k) for k in self.values), default=0)
-        lines = [f"profile: {self.profile}"]
-        lines += [f"  {k:<{width}} = {v!r}" for k, v in self.values.items()]
+        """Every setting under all three profiles side by side, this run's column marked.
+
+        Generated from ``NOTEBOOKS``, so what a notebook prints cannot drift from
+        what it runs.
+        """
+        columns = {name: {**COMMON[name], **NOTEBOOKS[self.notebook][name]} for name in PROFILES}
+        keys = list(dict.fromkeys(k for values in columns.values() for k in values))
+        cells = [["setting"] + [f"{n} (this run)" if n == self.profile else n for n in PROFILES]]
+        cells += [[k] + [repr(columns[n].get(k, "-")) for n in PROFILES] for k in keys]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+        lines = [f"settings of {self.notebook}, from helpers/profile.py (full: the course's)"]
+        lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in cells]
         return "\n".join(lines)
 
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home
+from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home, reachable
 from .training import set_batchnorm_momentum
 
 WEIGHTS = ("auto", "imagenet", "random")
-WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
+WEIGHTS_HOST = "storage.googleapis.com"
+WEIGHTS_URL = f"https://{WEIGHTS_HOST}/tensorflow/keras-applications/"
 # Keras's applications average their BatchNormalization statistics with momentum
 # 0.99 or 0.999, made for long ImageNet runs. From random weights a model trains
 # from scratch, and in a few epochs those moving statistics (which evaluation
@@ -105,8 +106,13 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
         where = f"${DATA_DIR_VAR}/models/ or ~/.keras/models/"
         hint = (f"Copy {file_name or 'the weight file'} into {where} "
                 f"(Keras caches it in ~/.keras/models/ after one run on a machine with internet)")
+        url = WEIGHTS_URL + (file_name or constructor.__name__.lower())
         try:
-            with download_guard(WEIGHTS_URL + (file_name or constructor.__name__.lower()), hint):
+            with download_guard(url, hint):
+                # Probe first: offline, Keras would print "Downloading data from ..." for every
+                # model built before failing; the probe answers in a moment and prints nothing.
+                if not reachable(WEIGHTS_HOST):
+                    raise SourceUnavailable(f"could not download {url}: {WEIGHTS_HOST} is not reachable. {hint}")
                 model = constructor(weights="imagenet", **kwargs)
             detail = f"ImageNet weights (Keras download){_size_note(constructor, kwargs)}"
             return model, Source(name, "imagenet", detail, real=True)

@@ -82,3 +82,15 @@ def test_sliding_losses_show_iou_flat_once_boxes_part():
     giou_loss = giou_line.get_ydata()
     assert giou_loss[-1] > giou_loss[apart & (x > 0)][0], "1 - GIoU keeps rising"
     assert len(fig.axes) == 2, "MSE on its own axis"
+
+
+def test_learning_curves_have_whole_epoch_ticks_and_no_offset_on_a_flat_loss():
+    history = {"loss": [0.6931472, 0.6931470, 0.6931471], "val_loss": [0.69314, 0.69315, 0.69314]}
+    fig = plots.plot_history(history, ["loss"])
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    assert ax.yaxis.get_offset_text().get_text() == "", "no '1e-6+6.931e-1' above the axis"
+    one = plots.plot_history({"loss": [0.5]}, ["loss"]).axes[0]
+    assert one.get_xlim() == (0.5, 1.5)

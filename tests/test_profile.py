@@ -61,3 +61,11 @@ def test_only_smoke_is_deterministic_by_default():
 def test_full_profile_keeps_the_course_settings(notebook, expected):
     values = profile.settings(notebook, "full").as_dict()
     assert {k: values[k] for k in expected} == expected
+
+
+def test_settings_table_shows_every_profile_side_by_side_and_marks_this_run():
+    table = profile.settings("04_object_localization", "smoke").table()
+    header, *rows = table.splitlines()[1:]
+    assert header.split() == ["setting", "smoke", "(this", "run)", "cpu", "full"]
+    epochs = next(r for r in rows if r.split()[0] == "epochs").split()
+    assert epochs[1:] == [str(profile.NOTEBOOKS["04_object_localization"][p]["epochs"]) for p in profile.PROFILES]

@@ -94,3 +94,13 @@ def test_readme_shows_the_two_commands_and_ci_calls_make_test():
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme and "ACV_DATA_DIR" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_title_tables_describe_the_course_only_and_leave_profile_values_to_the_setup_cell(path):
+    # Hand-written cpu/smoke columns drifted from helpers/profile.py once (04 said 1 epoch, it ran 3);
+    # the setup cell prints the generated side-by-side table instead.
+    nb = nbformat.read(path, as_version=4)
+    rows = [line for line in nb.cells[0].source.splitlines() if line.startswith("|")]
+    for row in rows:
+        assert row.strip().strip("|").count("|") == 1, f"{path.name}: title table row with profile columns: {row}"

@@ -141,3 +141,22 @@ def test_weights_status_names_each_file_and_where_it_was_found(empty_keras_home,
     (data_dir / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"h5")
     notebooks, source = weights.weights_status()["ResNet50"]
     assert notebooks == "03" and source.real and source.kind == "local"
+
+
+def test_unreachable_host_falls_back_without_keras_printing_a_download(empty_keras_home, monkeypatch, capfd):
+    monkeypatch.delenv("ACV_OFFLINE")
+    monkeypatch.setattr(weights, "reachable", lambda host, *a, **k: False)
+    _, source = weights.application(keras.applications.MobileNetV2, **TINY)
+    assert not source.real and "storage.googleapis.com is not reachable" in source.skipped[1]
+    assert "Downloading data from" not in capfd.readouterr().out
+
+
+def test_retracing_warnings_are_dropped_and_other_tensorflow_warnings_kept(caplog):
+    import logging
+
+    logger = logging.getLogger("tensorflow")
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        logger.warning("5 out of the last 13 calls to <function f> triggered tf.function retracing. Tracing is expensive")
+        logger.warning("something a learner should see")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["something a learner should see"]

@@ -1,0 +1,173 @@
+"""What a learner sees: every notebook run in JupyterLab in a real (headless) browser.
+
+Starts JupyterLab from the project's environment on a free local port, opens each
+notebook in headless Chromium (Debian's package, driven by Playwright), runs all
+cells in the smoke profile offline, and fails on an error output, on stderr output
+that is not on the allow-list below, or on a figure that does not render. A
+screenshot of each notebook goes to build/screenshots/.
+
+Needs Chromium and Playwright for Python: `.ci/run` installs both. Without them
+the test is skipped, saying how to enable it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NOTEBOOK_TIMEOUT_S = 300
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or sync_playwright is None,
+    reason="no Chromium or Playwright here: 'apt-get install chromium' and "
+           "'.venv/bin/pip install playwright' enable the browser test (.ci/run does both)",
+)
+
+# stderr a learner may see, each with the reason it is acceptable. Everything else fails the test.
+ALLOWED_STDERR = [
+    # (pattern, why it is fine)
+]
+
+# JupyterLab settings for the test's own settings folder: no news pop-up in the
+# screenshots, and every cell kept in the page so that all outputs can be read.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving the repository; yields its base URL and token."""
+    home = tmp_path_factory.mktemp("lab")
+    for name, values in LAB_SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), "acv-browser-test"
+    env = {**os.environ, "ACV_PROFILE": "smoke", "ACV_OFFLINE": "1", "ACV_BUILD_DIR": "build/browser",
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    env.pop("ACV_DATA_DIR", None)
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                _get(f"{base}/api/status?token={token}")
+                break
+            except OSError:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited: {(home / 'server.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+def _run_all_cells(page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+
+
+def _state(page) -> dict:
+    """Prompts of the code cells, error and stderr outputs, and the state of every image."""
+    return page.evaluate("""() => {
+        const text = sel => [...document.querySelectorAll(sel)].map(e => e.innerText);
+        return {
+            prompts: text('.jp-Notebook .jp-CodeCell .jp-InputPrompt'),
+            errors: text('.jp-Notebook [data-mime-type="application/vnd.jupyter.error"]'),
+            stderr: text('.jp-Notebook [data-mime-type="application/vnd.jupyter.stderr"]'),
+            images: [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output img')]
+                        .map(img => img.complete && img.naturalWidth > 0),
+        };
+    }""")
+
+
+def _finished(state: dict) -> bool:
+    return bool(state["prompts"]) and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in state["prompts"])
+
+
+def _unexpected(stderr: list[str]) -> list[str]:
+    return [text for text in stderr if not any(re.search(pattern, text) for pattern, _ in ALLOWED_STDERR)]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_cleanly_in_jupyterlab(lab, browser, notebook):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/{notebook.name}?token={token}")
+        page.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=60_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(timeout=60_000)
+        _run_all_cells(page)
+        deadline = time.monotonic() + NOTEBOOK_TIMEOUT_S
+        state = _state(page)
+        while not _finished(state) and not state["errors"] and time.monotonic() < deadline:
+            time.sleep(1)
+            state = _state(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".jp-NotebookPanel .jp-WindowedPanel-outer").first.evaluate("e => e.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / f"{notebook.stem}.png"))
+        assert not state["errors"], f"{notebook.name} shows an error:\n{state['errors'][0][-3000:]}"
+        assert _finished(state), f"{notebook.name} did not finish within {NOTEBOOK_TIMEOUT_S} s: {state['prompts']}"
+        assert not _unexpected(state["stderr"]), f"{notebook.name} prints stderr:\n" + "\n---\n".join(_unexpected(state["stderr"]))
+        assert all(state["images"]), f"{notebook.name}: {state['images'].count(False)} figure(s) did not render"
+    finally:
+        page.close()
+        for kernel in _get(f"{base}/api/kernels?token={token}"):
+            request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE")
+            urllib.request.urlopen(request, timeout=10).close()
