@@ -4,8 +4,10 @@ Modules, one concern each:
   boxes    - box formats, conversion, validation, IoU / GIoU / DIoU / CIoU
   losses   - Keras losses and metrics for boxes, the OrderedCorners layer
   plots    - image grids, boxes, learning curves, IoU histogram and diagram
-  data     - offline-first data loaders (MNIST, CIFAR-10, cats vs dogs, birds)
+  data     - offline-first data loaders (MNIST, CIFAR-10, cats vs dogs, birds), one module each
   weights  - pretrained Keras applications, offline-first
+  transfer - the transferability experiment: class splits, copying the first n layers
+  widgets  - the box explorer (IoU, GIoU, DIoU, CIoU and their gradients, live)
   sources  - where data and weights came from; downloads that fail fast
   profile  - run profiles (smoke, cpu, full) and each notebook's settings
   session  - the setup cell: seeds, versions, GPU advice (``helpers.start``)

@@ -103,12 +103,35 @@ def box_losses():
     return plots.plot_box_losses_sliding()
 
 
+# The transferability figure is drawn from a recorded run of notebook 06 (cpu profile, real
+# CIFAR-10) kept beside the screenshots; after a new run, copy
+# build/metrics/06_transferability.json there to redraw it.
+TRANSFER_RECORD = Path(__file__).resolve().parents[1] / "screenshots" / "transferability_measured.json"
+
+
+def transferability():
+    """Yosinski et al.'s figure redrawn from notebook 06's measured curves, one panel per split."""
+    import json
+
+    record = json.loads(TRANSFER_RECORD.read_text())
+    curves = record["numbers"]["curves"]
+    fig, axes = plt.subplots(1, len(curves), figsize=(5.2 * len(curves), 3.6), squeeze=False)
+    for ax, (split, split_curves) in zip(axes[0], curves.items()):
+        plots.plot_transfer_curves(split_curves, ax=ax)
+        ax.set_title(f"{split} split")
+    fig.suptitle(f"CIFAR-10, measured ({record['profile']} profile, {record['numbers']['n_per_class']} images "
+                 f"per class, {record['numbers']['epochs']} epochs)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 FIGURES = {
     "transfer_learning_option1_vs_option2.png": transfer_options,
     "cifar10_upsampling_to_resnet50.png": cifar_upsampling,
     "localization_training_data.png": localization_data,
     "iou_intersection_over_union.png": iou_explained,
     "box_losses_as_a_box_slides.png": box_losses,
+    "transferability_yosinski_on_cifar10.png": transferability,
 }
 
 

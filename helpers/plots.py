@@ -222,3 +222,30 @@ def plot_box_losses_sliding(true_box=(0.4, 0.4, 0.6, 0.6), max_shift: float = 0.
     ax.set_title("Grey lines: the boxes stop overlapping; 1 - IoU goes flat")
     fig.tight_layout()
     return fig
+
+
+TREATMENT_STYLES = {"BnB": ("tab:blue", "o", "none"), "BnB+": ("tab:blue", "o", "full"),
+                    "AnB": ("tab:red", "s", "none"), "AnB+": ("tab:red", "s", "full")}
+
+
+def plot_transfer_curves(curves: Mapping[str, Mapping], ax=None):
+    """Yosinski et al.'s figure from measured numbers: accuracy on task B against n.
+
+    curves: {"baseB": {"mean", "std"}, "n": [n, ...], "<treatment>": {"mean": [...],
+    "std": [...]}} for the treatments BnB, BnB+, AnB, AnB+ (any subset); one
+    entry per n. The treatments are points with their spread over seeds, baseB a band.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.6))
+    ns = np.asarray(curves["n"], float)
+    base = curves["baseB"]
+    ax.axhspan(base["mean"] - base["std"], base["mean"] + base["std"], color="gray", alpha=0.2, linewidth=0)
+    ax.axhline(base["mean"], color="gray", label="baseB (trained on B only)")
+    for offset, (name, (colour, marker, fill)) in zip((-0.12, -0.04, 0.04, 0.12), TREATMENT_STYLES.items()):
+        if name in curves:
+            ax.errorbar(ns + offset, curves[name]["mean"], yerr=curves[name]["std"], color=colour, marker=marker,
+                        fillstyle=fill, linestyle="none", capsize=2, label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel="n: layers copied from the first network", ylabel="test accuracy on task B")
+    ax.legend(fontsize=7, loc="lower left")
+    return ax.figure

@@ -95,6 +95,18 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64,
                  "comparison_n_train": 60000, "comparison_epochs": 10},
     },
+    # Yosinski et al. (2014) at CIFAR-10 scale: tasks A and B are halves of the classes;
+    # `ns`: how many layers are copied; `little_data`: training images per class of B.
+    "06_transferability": {
+        "smoke": {"splits": ("random",), "seeds": (0,), "ns": (1, 4), "n_per_class": 100, "epochs": 2,
+                  "batch_size": 64, "learning_rate": 1e-3, "little_data": (20,), "little_n": 4},
+        "cpu": {"splits": ("random", "man-made vs natural"), "seeds": (0, 1), "ns": (1, 2, 3, 4),
+                "n_per_class": 500, "epochs": 6, "batch_size": 64, "learning_rate": 1e-3,
+                "little_data": (20, 100, 500), "little_n": 4},
+        "full": {"splits": ("random", "man-made vs natural"), "seeds": (0, 1, 2), "ns": (1, 2, 3, 4),
+                 "n_per_class": 5000, "epochs": 20, "batch_size": 64, "learning_rate": 1e-3,
+                 "little_data": (20, 100, 500, 5000), "little_n": 4},
+    },
 }
 
 

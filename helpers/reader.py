@@ -81,6 +81,9 @@ HEADLINES = {
                                "0.61 (6,106 of 10,000)", "the course's model", "course_model.share_iou_ge_0_6"),
     "05_bird_boxes": ("share of test birds with IoU >= 0.5", "share_iou_ge_0_5",
                       "0.56 (280 of the first 500)", "constant box", "constant_box.share"),
+    "06_transferability": ("accuracy on B with 20 images per class, AnB+ (transfer, fine-tuned)",
+                           "little_data.20_per_class.AnB+.mean", "(the paper: AnB+ 1.5-2 points above baseB)",
+                           "from scratch", "little_data.20_per_class.scratch.mean"),
 }
 
 

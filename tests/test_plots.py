@@ -94,3 +94,16 @@ def test_learning_curves_have_whole_epoch_ticks_and_no_offset_on_a_flat_loss():
     assert ax.yaxis.get_offset_text().get_text() == "", "no '1e-6+6.931e-1' above the axis"
     one = plots.plot_history({"loss": [0.5]}, ["loss"]).axes[0]
     assert one.get_xlim() == (0.5, 1.5)
+
+
+def test_transfer_curves_draw_each_treatment_at_each_n_and_the_baseline():
+    curves = {"n": [1, 2, 3], "baseB": {"mean": 0.7, "std": 0.01},
+              "AnB": {"mean": [0.7, 0.65, 0.6], "std": [0.01, 0.02, 0.01]},
+              "AnB+": {"mean": [0.72, 0.72, 0.71], "std": [0.0, 0.01, 0.01]}}
+    fig = plots.plot_transfer_curves(curves)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["baseB (trained on B only)", "AnB", "AnB+"]
+    anb = next(c for c in ax.containers if c.get_label() == "AnB")
+    np.testing.assert_allclose(np.asarray(anb.lines[0].get_ydata(), float), [0.7, 0.65, 0.6])
+    np.testing.assert_allclose(np.asarray(anb.lines[0].get_xdata(), float), [1.04, 2.04, 3.04])

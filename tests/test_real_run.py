@@ -23,6 +23,7 @@ EXPECTED = {
     "03_cifar10_resnet50_upsampling": ("cifar10", "MobileNetV2"),
     "04_object_localization": ("mnist", None),
     "05_bird_boxes": ("birds", "MobileNetV2"),
+    "06_transferability": ("cifar10", None),
 }
 
 

@@ -29,5 +29,5 @@ def test_start_returns_settings_and_opens_a_run(build_dir, capsys):
     cfg = helpers.start("00_setup_check", "smoke")
     assert cfg.profile == "smoke"
     out = capsys.readouterr().out
-    assert "tensorflow" in out and "profile: smoke" in out
+    assert "tensorflow" in out and "smoke (this run)" in out
     assert helpers.report.current().notebook == "00_setup_check"

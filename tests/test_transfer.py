@@ -1,0 +1,59 @@
+"""The pieces of the transferability experiment (notebook 06)."""
+
+import numpy as np
+import pytest
+
+from helpers import data, transfer
+
+
+def test_random_split_is_two_disjoint_halves_fixed_by_the_seed():
+    a, b = transfer.split_classes("random", seed=3)
+    assert len(a) == len(b) == 5 and set(a) | set(b) == set(range(10)) and not set(a) & set(b)
+    assert (a, b) == transfer.split_classes("random", seed=3)
+    assert (a, b) != transfer.split_classes("random", seed=4)
+
+
+def test_man_made_against_natural_uses_cifar_vehicles():
+    a, b = transfer.split_classes("man-made vs natural")
+    names = data.CIFAR10_CLASSES
+    assert [names[c] for c in a] == ["airplane", "automobile", "ship", "truck"]
+    assert len(b) == 6 and "cat" in [names[c] for c in b]
+    with pytest.raises(ValueError, match="'vehicles'; expected one of: random, man-made vs natural"):
+        transfer.split_classes("vehicles")
+
+
+def _toy(n=60):
+    rng = np.random.default_rng(0)
+    y = np.arange(n) % 10
+    x = (y[:, None, None, None] * 20 + rng.integers(0, 5, (n, 32, 32, 3))).astype(np.uint8)
+    return data.Dataset(x, y.astype(np.int64), x[:30], y[:30].astype(np.int64), data.CIFAR10_CLASSES,
+                        data.load_cifar10(source="standin").source)
+
+
+def test_task_keeps_the_classes_and_renumbers_them_in_the_given_order():
+    sub = transfer.task(_toy(), (7, 2))
+    assert set(np.unique(sub.y_train)) == {0, 1} and sub.class_names == ("horse", "bird")
+    np.testing.assert_array_equal(sub.x_train[sub.y_train == 0][:, 0, 0, 0] // 20, 7)
+    small = transfer.task(_toy(), (7, 2), n_per_class=2)
+    assert np.bincount(small.y_train).tolist() == [2, 2] and len(small.y_test) == len(sub.y_test)
+    with pytest.raises(ValueError, match="distinct"):
+        transfer.task(_toy(), (1, 1))
+
+
+def test_transfer_copies_and_freezes_the_first_n_layers_only():
+    source = transfer.build_net(5)
+    model = transfer.transfer(source, n=2, n_classes=5, fine_tune=False)
+    for name in transfer.LAYERS[:2]:
+        for a, b in zip(model.get_layer(name).get_weights(), source.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(a, b)
+        assert not model.get_layer(name).trainable
+    assert model.get_layer("block3").trainable
+    assert not np.allclose(model.get_layer("block3").get_weights()[0], source.get_layer("block3").get_weights()[0])
+    x, y = _toy(64).x_train, np.arange(64) % 5
+    before = model.get_layer("block1").get_weights()[0].copy()
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    np.testing.assert_array_equal(model.get_layer("block1").get_weights()[0], before)  # frozen stays
+    tuned = transfer.transfer(source, n=2, n_classes=5, fine_tune=True)
+    assert all(tuned.get_layer(name).trainable for name in transfer.LAYERS)
+    with pytest.raises(ValueError, match="n must be in 0..5"):
+        transfer.copy_first_layers(source, tuned, 6)
