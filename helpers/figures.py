@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 from . import data, plots, report  # noqa: E402
+from .transfer import SPLITS  # noqa: E402
 
 FROZEN, TRAINS, NEW = "#b0b7c3", "#f28e2b", "#59a14f"
 
@@ -115,9 +116,10 @@ def transferability():
 
     record = json.loads(TRANSFER_RECORD.read_text())
     curves = record["numbers"]["curves"]
-    fig, axes = plt.subplots(1, len(curves), figsize=(5.2 * len(curves), 3.6), squeeze=False)
-    for ax, (split, split_curves) in zip(axes[0], curves.items()):
-        plots.plot_transfer_curves(split_curves, ax=ax)
+    splits = [s for s in SPLITS if s in curves]  # the record sorts its keys; the notebook's order reads better
+    fig, axes = plt.subplots(1, len(splits), figsize=(5.2 * len(splits), 3.6), squeeze=False)
+    for ax, split in zip(axes[0], splits):
+        plots.plot_transfer_curves(curves[split], ax=ax)
         ax.set_title(f"{split} split")
     fig.suptitle(f"CIFAR-10, measured ({record['profile']} profile, {record['numbers']['n_per_class']} images "
                  f"per class, {record['numbers']['epochs']} epochs)", fontsize=9)
