@@ -60,9 +60,18 @@ def _title(executed: Path) -> str:
 
 
 def notebook_to_html(executed: Path, out_dir: Path) -> Path:
+    """One executed notebook as a static HTML page.
+
+    Widgets (notebook 04's box explorer) need a live kernel, or the widget
+    library fetched from the web; without their saved state nbconvert shows the
+    static picture each widget also provides, which works offline too.
+    """
+    import nbformat
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_filename(str(executed))
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata.pop("widgets", None)
+    body, _ = HTMLExporter().from_notebook_node(nb)
     target = out_dir / f"{executed.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target

@@ -63,3 +63,18 @@ def test_headlines_put_each_number_beside_the_course_and_the_baseline():
     assert rows[1][1] == "smoke (stand-in data or weights)" and rows[1][5] == "from scratch: 0.51"
     assert len(rows) == 2, "the setup check has no headline"
     assert "<th>course</th>" in reader.headline_table(records)
+
+
+def test_a_widget_shows_its_static_picture_in_the_reader(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {"abc": {}}, "version_major": 2,
+                                                                          "version_minor": 0}}
+    cell = nbformat.v4.new_code_cell("widgets.BoxExplorer()")
+    cell.outputs = [nbformat.v4.new_output("execute_result", execution_count=1, data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2, "version_minor": 0},
+        "image/png": "iVBORw0KGgo=", "text/plain": "BoxExplorer: IOU 0.000"})]
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "04_object_localization.ipynb")
+    page = reader.notebook_to_html(tmp_path / "04_object_localization.ipynb", tmp_path).read_text()
+    assert "data:image/png;base64,iVBORw0KGgo=" in page
+    assert "application/vnd.jupyter.widget-view+json" not in page
