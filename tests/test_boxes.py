@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import tensorflow as tf
-from hypothesis import assume, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from keras.utils import bounding_boxes as kbb
 
