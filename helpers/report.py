@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .sources import Source
+from .sources import ROOT, Source
 
 BUILD_VAR = "ACV_BUILD_DIR"
 
@@ -30,9 +30,8 @@ def build_dir() -> Path:
     (A notebook's kernel runs in ``notebooks/``, the runner in the root: both
     must find the same folder.)
     """
-    root = Path(__file__).resolve().parents[1]
     value = os.environ.get(BUILD_VAR, "").strip()
-    return root / value if value else root / "build"
+    return ROOT / value if value else ROOT / "build"
 
 
 @dataclass

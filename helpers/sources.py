@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]  # the repository; relative settings are taken from here
 DATA_DIR_VAR = "ACV_DATA_DIR"
 OFFLINE_VAR = "ACV_OFFLINE"  # "1": never try the network, use local files and caches only
 NET_TIMEOUT_S = 10.0
@@ -72,7 +73,7 @@ def data_dir() -> Path | None:
     if not value:
         return None
     path = Path(value).expanduser()
-    return path if path.is_absolute() else (Path(__file__).resolve().parents[1] / path).resolve()
+    return path if path.is_absolute() else (ROOT / path).resolve()
 
 
 def keras_home() -> Path:

@@ -22,6 +22,7 @@ LAYERS = ("block1", "block2", "block3", "block4", "dense")
 WIDTHS = (32, 64, 128, 128)
 DENSE_UNITS = 256
 SPLITS = ("random", "man-made vs natural")
+TREATMENTS = ("BnB", "BnB+", "AnB", "AnB+")  # copied from baseB or baseA; "+": fine-tuned
 MAN_MADE = (0, 1, 8, 9)  # airplane, automobile, ship, truck in CIFAR-10's order
 
 

@@ -35,6 +35,7 @@ SCRATCH_BN_MOMENTUM = 0.9
 # MobileNetV2's ImageNet weights exist for these square input sizes; for any
 # other size Keras loads the 224-px file (and warns).
 MOBILENET_V2_SIZES = (96, 128, 160, 192, 224)
+LOCAL_WEIGHT_FOLDERS = f"${DATA_DIR_VAR}/models/ or ~/.keras/models/"
 _STEMS = {"ResNet50": "resnet50", "InceptionV3": "inception_v3"}
 
 
@@ -74,6 +75,19 @@ def find_weight_file(file_name: str | None) -> tuple[Path, str] | None:
     return None
 
 
+def find_local_weights(constructor: Callable, **kwargs) -> tuple[Path | None, Source]:
+    """Where the ImageNet weights for ``constructor(**kwargs)`` lie on this machine, without
+    building the model or downloading: ``(path, Source)``, or ``(None, Source)`` saying
+    which file is missing from which folders."""
+    name = f"{constructor.__name__} weights"
+    file_name = weight_file_name(constructor, **kwargs)
+    found = find_weight_file(file_name)
+    if found is None:
+        return None, Source(name, "random", f"no {file_name or 'weight file'} in {LOCAL_WEIGHT_FOLDERS}", real=False)
+    path, kind = found
+    return path, Source(name, kind, f"ImageNet weights from {path}{_size_note(constructor, kwargs)}", real=True)
+
+
 def _size_note(constructor: Callable, kwargs: dict) -> str:
     """For MobileNetV2 at a size without weights of its own: which weights stand in."""
     shape = kwargs.get("input_shape")
@@ -96,15 +110,11 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
     name = f"{constructor.__name__} weights"
     skipped: tuple[str, ...] = ()
     if weights in ("auto", "imagenet"):
+        path, local = find_local_weights(constructor, **kwargs)
+        if path is not None:
+            return constructor(weights=str(path), **kwargs), local
         file_name = weight_file_name(constructor, **kwargs)
-        found = find_weight_file(file_name)
-        if found is not None:
-            path, kind = found
-            model = constructor(weights=str(path), **kwargs)
-            detail = f"ImageNet weights from {path}{_size_note(constructor, kwargs)}"
-            return model, Source(name, kind, detail, real=True)
-        where = f"${DATA_DIR_VAR}/models/ or ~/.keras/models/"
-        hint = (f"Copy {file_name or 'the weight file'} into {where} "
+        hint = (f"Copy {file_name or 'the weight file'} into {LOCAL_WEIGHT_FOLDERS} "
                 f"(Keras caches it in ~/.keras/models/ after one run on a machine with internet)")
         url = WEIGHTS_URL + (file_name or constructor.__name__.lower())
         try:
@@ -119,7 +129,7 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
         except SourceUnavailable as exc:
             if weights == "imagenet":
                 raise
-            skipped = (f"no {file_name or 'weight file'} in {where}", str(exc).split(". ")[0])
+            skipped = (local.detail, str(exc).split(". ")[0])
     model = constructor(weights=None, **kwargs)
     set_batchnorm_momentum(model, SCRATCH_BN_MOMENTUM)
     detail = (f"random initialisation, no pretrained features; BatchNormalization momentum "
@@ -140,18 +150,8 @@ def weights_status() -> dict[str, tuple[str, Source]]:
     ``Source`` saying where it was found (without building the model or downloading)."""
     import keras
 
-    status = {}
-    for notebooks, name, kwargs in NOTEBOOK_WEIGHTS:
-        file_name = weight_file_name(getattr(keras.applications, name), **kwargs)
-        found = find_weight_file(file_name)
-        if found is None:
-            source = Source(f"{name} weights", "random", f"{file_name} is in neither "
-                            f"${DATA_DIR_VAR}/models/ nor ~/.keras/models/; Keras will try to download it",
-                            real=False)
-        else:
-            source = Source(f"{name} weights", found[1], f"ImageNet weights from {found[0]}", real=True)
-        status[name] = (notebooks, source)
-    return status
+    return {name: (notebooks, find_local_weights(getattr(keras.applications, name), **kwargs)[1])
+            for notebooks, name, kwargs in NOTEBOOK_WEIGHTS}
 
 
 def cached_weight_files() -> list[str]:

@@ -43,7 +43,7 @@ def test_cub_in_acv_data_dir_is_found_first_with_the_official_split(data_dir):
     write_cub(data_dir)
     birds = data.load_birds(image_size=32)
     assert birds.source.name == "CUB_200_2011" and birds.source.kind == "local" and birds.source.real
-    assert "3 classes" in birds.source.detail and "3 train / 2 test" in birds.source.detail
+    assert "official split and boxes" in birds.source.detail and "first 3 train / 2 test" in birds.source.detail
     assert birds.train.images.shape == (3, 32, 32, 3) and birds.train.images.dtype == np.uint8
     assert birds.train.box_format == "rel_yxyx" and birds.train.boxes.dtype == np.float32
     assert sorted(birds.train.labels.tolist()) == [0, 1, 2] and sorted(birds.test.labels.tolist()) == [0, 1]

@@ -115,3 +115,4 @@ def test_local_status_lists_every_data_set(data_dir):
     status = data.local_status()
     assert set(status) == {"mnist", "cifar10", "cats_and_dogs_filtered", "petimages", "birds"}
     assert status["petimages"].startswith("found") and status["mnist"].startswith("not in")
+    assert status["petimages"].endswith("(notebook 01 (full))") and "notebook 04 uses a download" in status["mnist"]

@@ -57,3 +57,9 @@ def test_transfer_copies_and_freezes_the_first_n_layers_only():
     assert all(tuned.get_layer(name).trainable for name in transfer.LAYERS)
     with pytest.raises(ValueError, match="n must be in 0..5"):
         transfer.copy_first_layers(source, tuned, 6)
+
+
+def test_every_treatment_has_a_style_in_the_plot():
+    from helpers import plots
+
+    assert tuple(plots.TREATMENT_STYLES) == transfer.TREATMENTS

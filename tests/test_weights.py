@@ -136,7 +136,7 @@ def test_weights_status_names_each_file_and_where_it_was_found(empty_keras_home,
     status = weights.weights_status()
     assert set(status) == {"InceptionV3", "MobileNetV2", "ResNet50"}
     assert not status["ResNet50"][1].real
-    assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5 is in neither" in status["ResNet50"][1].detail
+    assert "no resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5 in $ACV_DATA_DIR/models/" in status["ResNet50"][1].detail
     (data_dir / "models").mkdir()
     (data_dir / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"h5")
     notebooks, source = weights.weights_status()["ResNet50"]

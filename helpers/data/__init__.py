@@ -57,8 +57,9 @@ def local_status() -> dict[str, str]:
     if folder is None:
         return {name: f"${DATA_DIR_VAR} is not set" for name in LOCAL_LAYOUTS}
     return {
-        name: next((f"found {folder / p}" for p in paths if (folder / p).exists()), f"not in {folder}")
-        for name, (paths, _) in LOCAL_LAYOUTS.items()
+        name: next((f"found {folder / p} (notebook {notebooks})" for p in paths if (folder / p).exists()),
+                    f"not in {folder} (notebook {notebooks} uses a download or a stand-in)")
+        for name, (paths, notebooks) in LOCAL_LAYOUTS.items()
     }
 
 

@@ -39,11 +39,10 @@ def _birds_local(image_size, n_train, n_test):
         return None
     cub_root = find_cub(folder)
     if cub_root is not None:
-        train, test = read_cub(cub_root, image_size)
-        classes = len(np.unique(np.concatenate([train.labels, test.labels])))
-        detail = (f"{CUB_NAME} from {cub_root}: {classes} classes, official split "
-                  f"({len(train.labels):,} train / {len(test.labels):,} test), official boxes")
-        return (train.subset(n_train), test.subset(n_test)), detail
+        train, test = read_cub(cub_root, image_size, n_train, n_test)
+        detail = (f"{CUB_NAME} from {cub_root}: official split and boxes, the first "
+                  f"{len(train.labels):,} train / {len(test.labels):,} test images of a fixed shuffle")
+        return (train, test), detail
     if not (folder / BIRDS_NAME).is_dir():
         return None
     return _birds_from_tfds(folder, False, image_size, n_train, n_test), f"prepared TFDS folder {folder / BIRDS_NAME}"

@@ -75,7 +75,8 @@ def _image_size(path: Path) -> tuple[int, int]:
         return image.height, image.width
 
 
-def read_cub(root: Path, image_size: int) -> tuple[BoxedImages, BoxedImages]:
+def read_cub(root: Path, image_size: int, n_train: int | None = None,
+             n_test: int | None = None) -> tuple[BoxedImages, BoxedImages]:
     """The official train and test splits of a CUB_200_2011 folder.
 
     Returns two ``BoxedImages``: images (N, S, S, 3) uint8 resized to
@@ -83,7 +84,9 @@ def read_cub(root: Path, image_size: int) -> tuple[BoxedImages, BoxedImages]:
     boxes (N, 4) float32 ``rel_yxyx`` (TensorFlow Datasets' order, so the
     notebooks treat both bird sources alike), labels (N,) int64 = class id - 1.
     Each split is in a fixed shuffled order (seed 0), so that its first images
-    span the classes (the files list them class by class).
+    span the classes (the files list them class by class); ``n_train`` /
+    ``n_test`` keep the first images of that order (None keeps all), and only
+    those are decoded. Every box is checked either way.
     """
     tables = {
         "images.txt": read_table(root / "images.txt", (str,)),
@@ -109,9 +112,9 @@ def read_cub(root: Path, image_size: int) -> tuple[BoxedImages, BoxedImages]:
     is_train = np.array([tables["train_test_split.txt"][i][0] == 1 for i in ids])
 
     splits = []
-    for mask in (is_train, ~is_train):
+    for mask, n in ((is_train, n_train), (~is_train, n_test)):
         index = np.flatnonzero(mask)
-        index = index[np.random.default_rng(0).permutation(len(index))]
+        index = index[np.random.default_rng(0).permutation(len(index))][:n]
         splits.append(BoxedImages(
             resize_all([_read_rgb(paths[i]) for i in index], image_size),
             box_ops.convert(rel_xyxy[index], "rel_xyxy", "rel_yxyx").astype(np.float32),
