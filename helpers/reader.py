@@ -16,7 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import report
+from . import report, results
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -77,40 +77,19 @@ def notebook_to_html(executed: Path, out_dir: Path) -> Path:
     return target
 
 
-# notebook -> (what the headline measures, its key in the record, the course's
-# result, the baseline's name, the baseline's key or a fixed value)
-HEADLINES = {
-    "01_feature_extraction": ("validation accuracy, frozen InceptionV3 + head", "val_accuracy",
-                              "about 0.97 (PetImages, 2 epochs)", "chance", 0.5),
-    "02_fine_tuning": ("validation accuracy after fine-tuning MobileNetV2", "val_accuracy",
-                       "(TensorFlow's tutorial, no course lab)", "from scratch", "comparison.scratch.val_accuracy"),
-    "03_cifar10_resnet50_upsampling": ("validation accuracy, ResNet50 on upsampled CIFAR-10", "val_accuracy",
-                                       "0.951 after 4 epochs (x7, 50,000 images)", "chance", 0.1),
-    "04_object_localization": ("share of digits with IoU >= 0.6", "share_iou_ge_0_6",
-                               "0.61 (6,106 of 10,000)", "the course's model", "course_model.share_iou_ge_0_6"),
-    "05_bird_boxes": ("share of test birds with IoU >= 0.5", "share_iou_ge_0_5",
-                      "0.56 (280 of the first 500)", "constant box", "constant_box.share"),
-    "06_transferability": ("accuracy on B with 20 images per class, AnB+ (transfer, fine-tuned)",
-                           "little_data.20_per_class.AnB+.mean", "(the paper: AnB+ 1.5-2 points above baseB)",
-                           "from scratch", "little_data.20_per_class.scratch.mean"),
-}
-
-
 def headline_rows(records: list[dict]) -> list[tuple[str, ...]]:
-    """(notebook, profile, what, ours, course, baseline) for each record that has a headline."""
+    """(notebook, profile, what, ours, course, baseline) for each record that has a headline
+    (``results.HEADLINES``: the same numbers the notebooks' conclusions and the README show)."""
     rows = []
     for rec in records:
-        if rec["notebook"] not in HEADLINES:
+        line = results.headline(rec)
+        if line is None:
             continue
-        what, key, course, base_name, base = HEADLINES[rec["notebook"]]
-        numbers = report.flatten(rec.get("numbers", {}))
-        if rec["notebook"] == "05_bird_boxes" and "constant_box.good_boxes" in numbers:
-            numbers["constant_box.share"] = numbers["constant_box.good_boxes"] / numbers["constant_box.n_eval"]
-        base_value = numbers.get(base) if isinstance(base, str) else base
-        ours = report.format_value(numbers[key]) if key in numbers else "-"
+        ours = report.format_value(line["ours"]) if line["ours"] is not None else "-"
         real = "" if rec.get("all_sources_real", False) else " (stand-in data or weights)"
-        baseline = f"{base_name}: {report.format_value(base_value)}" if base_value is not None else "-"
-        rows.append((rec["notebook"], rec["profile"] + real, what, ours, course, baseline))
+        baseline = (f"{line['baseline_name']}: {report.format_value(line['baseline'])}"
+                    if line["baseline"] is not None else "-")
+        rows.append((rec["notebook"], rec["profile"] + real, line["what"], ours, line["course"], baseline))
     return rows
 
 

@@ -1,0 +1,75 @@
+"""Checking a lesson's claims against this run, with floors that depend on the profile.
+
+    claims = checks.Claims(cfg.profile, real=data_source.real and weights_source.real)
+    claims.at_least("our mean IoU over the constant box", margin, {"smoke": 0.01, "cpu": 0.04, "full": 0.04})
+    claims.holds("ours beats the constant box at IoU 0.5", ours > constant, f"{ours} against {constant}")
+
+Each call prints one line saying what was claimed, what was measured and the
+floor it had to reach. A claim that does not hold raises ``AssertionError``
+with the same line, so nbval and ``make run`` stop there. Claims that need the
+real data and weights are only printed (``not checked``) when ``real`` is
+False: a stand-in shows that the code runs, not what the lesson claims.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .profile import PROFILES
+
+
+class Claims:
+    """A notebook's claims, checked one line at a time (see the module's docstring)."""
+
+    def __init__(self, profile: str, real: bool = True, why_not_real: str = "stand-in data or random weights"):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; expected one of: {', '.join(PROFILES)}")
+        self.profile = profile
+        self.real = bool(real)
+        self.why_not_real = why_not_real
+        self.lines: list[str] = []
+
+    def _say(self, line: str) -> None:
+        self.lines.append(line)
+        print(line)
+
+    def floor(self, floors: float | Mapping[str, float | None]) -> float | None:
+        """The floor for this run's profile: a number, or a mapping profile -> number (None: no claim)."""
+        if isinstance(floors, Mapping):
+            missing = [p for p in PROFILES if p not in floors]
+            if missing:
+                raise ValueError(f"floors {dict(floors)} name no value for {', '.join(missing)}; "
+                                 f"give one per profile ({', '.join(PROFILES)}), None where nothing is claimed")
+            return floors[self.profile]
+        return float(floors)
+
+    def at_least(self, claim: str, value: float, floors, needs_real: bool = True) -> bool:
+        """Check ``value >= floor`` for this profile; returns whether it was checked."""
+        floor = self.floor(floors)
+        shown = f"{claim}: {value:+.3f}" if abs(value) < 10 else f"{claim}: {value:.1f}"
+        if floor is None:
+            self._say(f"  not claimed in {self.profile}: {shown}")
+            return False
+        if needs_real and not self.real:
+            self._say(f"  not checked ({self.why_not_real}): {shown} (floor {floor:g})")
+            return False
+        line = f"{shown} (floor {floor:g}, {self.profile})"
+        if not value >= floor:
+            raise AssertionError(f"claim failed: {line}")
+        self._say(f"  holds: {line}")
+        return True
+
+    def holds(self, claim: str, condition: bool, detail: str = "", needs_real: bool = True,
+              profiles: tuple[str, ...] = PROFILES) -> bool:
+        """Check that ``condition`` is true (in ``profiles`` only); returns whether it was checked."""
+        shown = f"{claim}" + (f" ({detail})" if detail else "")
+        if self.profile not in profiles:
+            self._say(f"  not claimed in {self.profile}: {shown}")
+            return False
+        if needs_real and not self.real:
+            self._say(f"  not checked ({self.why_not_real}): {shown}")
+            return False
+        if not condition:
+            raise AssertionError(f"claim failed: {shown}")
+        self._say(f"  holds: {shown}")
+        return True

@@ -1,0 +1,55 @@
+"""helpers.checks: a claim that does not hold stops the notebook; one that needs real data waits for it."""
+
+import pytest
+
+from helpers import checks
+
+FLOORS = {"smoke": 0.01, "cpu": 0.04, "full": 0.04}
+
+
+def test_a_claim_above_its_floor_holds_and_says_so(capsys):
+    claims = checks.Claims("cpu", real=True)
+    assert claims.at_least("margin over the constant box", 0.07, FLOORS)
+    assert "holds: margin over the constant box: +0.070 (floor 0.04, cpu)" in capsys.readouterr().out
+
+
+def test_a_claim_below_its_floor_fails_naming_value_and_floor():
+    claims = checks.Claims("cpu", real=True)
+    with pytest.raises(AssertionError, match=r"claim failed: margin over the constant box: \+0.030 \(floor 0.04, cpu\)"):
+        claims.at_least("margin over the constant box", 0.03, FLOORS)
+
+
+def test_the_floor_follows_the_profile():
+    assert checks.Claims("smoke").at_least("margin", 0.02, FLOORS)
+    with pytest.raises(AssertionError):
+        checks.Claims("full").at_least("margin", 0.02, FLOORS)
+
+
+def test_without_real_data_a_claim_is_printed_not_checked(capsys):
+    claims = checks.Claims("cpu", real=False, why_not_real="stand-in birds")
+    assert not claims.at_least("margin", -0.5, FLOORS)
+    assert "not checked (stand-in birds): margin: -0.500 (floor 0.04)" in capsys.readouterr().out
+
+
+def test_a_claim_that_needs_no_real_data_is_checked_on_a_stand_in():
+    with pytest.raises(AssertionError, match="caching is faster"):
+        checks.Claims("cpu", real=False).holds("caching is faster", False, needs_real=False)
+
+
+def test_none_means_nothing_is_claimed_under_that_profile(capsys):
+    assert not checks.Claims("smoke").at_least("gain", -1.0, {"smoke": None, "cpu": 0.02, "full": 0.02})
+    assert "not claimed in smoke" in capsys.readouterr().out
+
+
+def test_holds_only_in_the_profiles_named():
+    claims = checks.Claims("smoke")
+    assert not claims.holds("AnB loses more with depth", False, profiles=("cpu", "full"))
+    with pytest.raises(AssertionError):
+        checks.Claims("cpu").holds("AnB loses more with depth", False, profiles=("cpu", "full"))
+
+
+def test_floors_must_name_every_profile_and_the_profile_must_exist():
+    with pytest.raises(ValueError, match="no value for full"):
+        checks.Claims("cpu").at_least("x", 1.0, {"smoke": 0.0, "cpu": 0.0})
+    with pytest.raises(ValueError, match="unknown profile 'gpu'"):
+        checks.Claims("gpu")
