@@ -68,7 +68,7 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
         "cpu": {"n_train": 2000, "n_test": 500, "factor": 2, "batch_size": 32, "epochs": 2,
                 "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 320, "res_n_test": 200,
                 "res_batch_size": 16, "res_epochs": 1,
-                "probe_factors": (1, 2, 4, 7), "probe_n_train": 2000, "probe_n_test": 500},
+                "probe_factors": (1, 2, 4), "probe_n_train": 2000, "probe_n_test": 500},
         "full": {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64, "epochs": 4,
                  "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 10000,
                  "res_n_test": 2000, "res_batch_size": 64, "res_epochs": 1,

@@ -86,7 +86,8 @@ def headline_rows(records: list[dict]) -> list[tuple[str, ...]]:
         if line is None:
             continue
         ours = report.format_value(line["ours"]) if line["ours"] is not None else "-"
-        real = "" if rec.get("all_sources_real", False) else " (stand-in data or weights)"
+        fake = results.stand_ins(rec)
+        real = f" (stand-in: {', '.join(fake)})" if fake else ""
         baseline = (f"{line['baseline_name']}: {report.format_value(line['baseline'])}"
                     if line["baseline"] is not None else "-")
         rows.append((rec["notebook"], rec["profile"] + real, line["what"], ours, line["course"], baseline))
