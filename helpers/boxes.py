@@ -16,7 +16,8 @@ lists) the maths runs in NumPy and returns NumPy; called with tensors it runs in
 ``keras.ops`` and stays differentiable, which is what the losses in
 ``helpers.losses`` use.
 
-Edge cases: a box with zero area has IoU 0 with everything (never NaN); an
+Edge cases: a box with zero area has IoU 0 with everything (never NaN); a
+NumPy box holding NaN or an infinite number raises ``ValueError`` naming it; an
 inverted box (xmax < xmin or ymax < ymin) counts as empty in the overlap and
 area terms, while the enclosing box and centres use its corners as given, so
 GIoU, DIoU and CIoU still pull it back towards the target. Use ``validate`` to
@@ -195,6 +196,20 @@ def validate(boxes, box_format: str):
 # the IoU family, elementwise
 
 
+def _check_finite(boxes, name: str) -> None:
+    """NumPy boxes only: raise naming the first box with NaN or an infinite number.
+
+    The IoU of such a box is undefined; scoring it as 0 would hide a model that
+    diverged. (Tensors inside a Keras graph cannot raise; the losses see only
+    what a model outputs.)
+    """
+    bad = ~np.isfinite(boxes).all(axis=-1)
+    if bad.any():
+        index = tuple(int(k) for k in np.argwhere(bad)[0])
+        raise ValueError(f"{name}: box {index} {np.asarray(boxes)[index].tolist()} holds NaN or an infinite "
+                         f"number; its IoU is undefined (did the model that predicted it diverge?)")
+
+
 def _prepare(a, b, box_format: str):
     check_format(box_format)
     xp = _namespace(a, b)
@@ -202,6 +217,9 @@ def _prepare(a, b, box_format: str):
     _check_last_axis(a, "boxes a")
     _check_last_axis(b, "boxes b")
     _check_broadcast(a, b)
+    if xp is np:
+        _check_finite(a, "boxes a")
+        _check_finite(b, "boxes b")
     if box_format in RELATIVE:
         # Relative boxes: the maths is scale invariant, so units do not matter.
         box_format = RELATIVE[box_format]

@@ -250,3 +250,11 @@ def test_flip_left_right_frames_the_mirrored_pixels():
     y1, x1, y2, x2 = np.round(boxes.flip_left_right(box, "rel_yxyx") * [20, 40, 20, 40]).astype(int)
     mirrored = image[:, ::-1]
     assert mirrored[y1:y2, x1:x2].all() and mirrored.sum() == (y2 - y1) * (x2 - x1)
+
+
+@pytest.mark.parametrize("fn", [boxes.iou, boxes.giou, boxes.diou, boxes.ciou], ids=lambda f: f.__name__)
+def test_a_nan_box_is_named_not_scored_as_zero(fn):
+    # A model that diverged predicts NaN; IoU 0 would hide it among poor boxes.
+    predicted = np.array([[0.1, 0.1, 0.5, 0.5], [np.nan, 0.2, 0.4, 0.6]])
+    with pytest.raises(ValueError, match=r"boxes b: box \(1,\) \[nan, 0.2, 0.4, 0.6\] holds NaN .* diverge"):
+        fn(np.array([[0.1, 0.1, 0.5, 0.5]] * 2), predicted, "rel_xyxy")

@@ -24,7 +24,7 @@ and the ``$ACV_DATA_DIR`` alternative.
 from __future__ import annotations
 
 from ..sources import DATA_DIR_VAR, data_dir
-from .birds import BIRDS_NAME, load_birds, paste_objects_on_photos
+from .birds import BIRDS_NAME, example_photo, load_birds, paste_objects_on_photos
 from .canvas import paste_on_canvas
 from .cifar10 import CIFAR10_CLASSES, CIFAR10_SHA256, CIFAR10_STANDIN_CLASSES, CIFAR10_URL, load_cifar10, synthetic_patterns
 from .common import BoxedImages, BoxedSplits, Dataset, random_crops, sample_photos, sha256_of
@@ -67,6 +67,6 @@ __all__ = [
     "BIRDS_NAME", "CIFAR10_CLASSES", "CIFAR10_SHA256", "CIFAR10_STANDIN_CLASSES", "CIFAR10_URL", "CUB_NAME",
     "CUB_URL", "FILTERED_URL", "LOADERS", "LOCAL_LAYOUTS", "MNIST_SHA256", "MNIST_URL", "PETIMAGES_URL",
     "PETS_VARIANTS", "BoxedImages", "BoxedSplits", "Dataset", "LabelledImages", "load_birds",
-    "load_cats_vs_dogs", "load_cifar10", "load_mnist", "local_status", "paste_objects_on_photos",
+    "example_photo", "load_cats_vs_dogs", "load_cifar10", "load_mnist", "local_status", "paste_objects_on_photos",
     "paste_on_canvas", "random_crops", "read_cub", "sample_photos", "sha256_of", "synthetic_patterns",
 ]

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..sources import DATA_DIR_VAR, SourceUnavailable, data_dir, download_guard, reachable
 from .common import BoxedImages, BoxedSplits, load_in_order, random_crops, resize_all, sample_photos
-from .cub import CUB_NAME, CUB_URL, find_cub, read_cub
+from .cub import CUB_NAME, CUB_URL, find_cub, read_cub, read_table
 
 BIRDS_NAME = "caltech_birds2010"
 BIRDS_HOST = "drive.google.com"  # where TFDS's caltech_birds2010 builder downloads from
@@ -97,6 +97,26 @@ def _birds_standin(image_size, n_train, n_test):
     detail = (f"elliptical photo patches pasted on crops of scikit-learn's sample photos, {image_size}x{image_size}, "
               f"{n_train:,} train / {n_test:,} test, boxes exact")
     return splits, detail
+
+
+def example_photo() -> tuple[Path, str]:
+    """A photo file to try a box model on: ``(path, what it is)``.
+
+    The last test image of CUB-200-2011 when ``$ACV_DATA_DIR`` holds it (a bird the
+    models never trained on), else scikit-learn's bundled flower photo (no bird: the
+    box then shows what the model makes of an image unlike its training data).
+    """
+    folder = data_dir()
+    root = find_cub(folder) if folder is not None else None
+    if root is not None:
+        split = read_table(root / "train_test_split.txt", (int,))
+        test_ids = [i for i, (is_train,) in sorted(split.items()) if is_train == 0]
+        if test_ids:
+            name = read_table(root / "images.txt", (str,))[test_ids[-1]][0]
+            return root / "images" / name, f"a {CUB_NAME} test photo"
+    import sklearn.datasets
+
+    return Path(sklearn.datasets.__file__).parent / "images" / "flower.jpg", "scikit-learn's sample flower (no bird)"
 
 
 def load_birds(image_size: int = 224, n_train: int | None = None, n_test: int | None = None,
