@@ -296,8 +296,13 @@ def ciou(a, b, box_format: str = "xyxy"):
     """Complete IoU (Zheng et al., 2020): DIoU - alpha * v.
 
     v = 4/pi^2 (arctan(w_b/h_b) - arctan(w_a/h_a))^2 measures how different the
-    aspect ratios are; alpha = v / ((1 - IoU) + v) weighs it, and is treated as a
-    constant when differentiating, as in the paper.
+    aspect ratios are; alpha = v / ((1 - IoU) + v) weighs it.
+
+    Gradients (tensor inputs): alpha is held constant, as in the paper, but v is
+    differentiated exactly. The paper's implementation drops the factor
+    1 / (w^2 + h^2) from dv/dw and dv/dh to avoid large steps for small boxes, so
+    its aspect-ratio gradient differs from ours there; the box explorer's CIoU
+    arrows show ours.
     """
     a, b, xp = _prepare(a, b, box_format)
     overlap = _overlap_terms(a, b, xp)[2]

@@ -122,3 +122,15 @@ def test_cifar_standin_is_deterministic_balanced_and_learnable():
 def test_subset_keeps_the_source():
     ds = data.load_mnist(source="standin").subset(10, 5)
     assert len(ds.x_train) == 10 and len(ds.y_test) == 5 and ds.source.kind == "standin"
+
+
+def test_boxed_images_split_carves_the_last_examples_off():
+    from helpers.data import BoxedImages
+
+    images = np.arange(10 * 4 * 4, dtype=np.uint8).reshape(10, 4, 4)
+    boxed = BoxedImages(images, np.tile(np.array([0.1, 0.1, 0.5, 0.5], np.float32), (10, 1)), np.arange(10))
+    train, val = boxed.split(3)
+    assert len(train.labels) == 7 and val.labels.tolist() == [7, 8, 9]
+    assert np.array_equal(val.images, images[7:]) and train.box_format == val.box_format == "rel_xyxy"
+    with pytest.raises(ValueError, match="0 < n_last < 10; got 10"):
+        boxed.split(10)

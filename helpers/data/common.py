@@ -112,6 +112,14 @@ class BoxedImages:
         """The first ``n`` examples (None keeps all)."""
         return BoxedImages(self.images[:n], self.boxes[:n], self.labels[:n], self.box_format)
 
+    def split(self, n_last: int) -> tuple["BoxedImages", "BoxedImages"]:
+        """(all but the last ``n_last`` examples, the last ``n_last``): a validation split carved off."""
+        if not 0 < n_last < len(self.labels):
+            raise ValueError(f"n_last must leave examples on both sides: 0 < n_last < {len(self.labels)}; got {n_last}")
+        rest = len(self.labels) - n_last
+        return (BoxedImages(self.images[:rest], self.boxes[:rest], self.labels[:rest], self.box_format),
+                BoxedImages(self.images[rest:], self.boxes[rest:], self.labels[rest:], self.box_format))
+
 
 
 @dataclass(frozen=True)
