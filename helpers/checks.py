@@ -43,10 +43,13 @@ class Claims:
             return floors[self.profile]
         return float(floors)
 
-    def at_least(self, claim: str, value: float, floors, needs_real: bool = True) -> bool:
-        """Check ``value >= floor`` for this profile; returns whether it was checked."""
+    def at_least(self, claim: str, value: float, floors, needs_real: bool = True, fmt: str = "{:+.3f}") -> bool:
+        """Check ``value >= floor`` for this profile; returns whether it was checked.
+
+        fmt: how to show the value ("{:.1f}x" for a speed-up).
+        """
         floor = self.floor(floors)
-        shown = f"{claim}: {value:+.3f}" if abs(value) < 10 else f"{claim}: {value:.1f}"
+        shown = f"{claim}: {fmt.format(value)}"
         if floor is None:
             self._say(f"  not claimed in {self.profile}: {shown}")
             return False
