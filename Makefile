@@ -4,6 +4,9 @@
 #   make test  set up, then unit tests + nbval over every notebook (smoke profile)
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
+#   make reference DATA=/path/to/acv-data
+#              our reference runs (cpu) on real data: reference/cpu/*.json, the
+#              README's results table and the figures drawn from them
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -13,7 +16,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 DATA ?= ../shared/data
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
 
-.PHONY: setup run test test-real lab clean
+.PHONY: setup run test test-real reference lab clean
 
 setup: $(STAMP)
 
@@ -44,6 +47,19 @@ test-real: setup
 		$(NBVAL) $(NOTEBOOKS)
 	ACV_REAL_METRICS=build/smoke-real/metrics ACV_DATA_DIR="$(abspath $(DATA))" \
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
+
+# The reference runs that the notebooks, the README and the reader quote: every
+# notebook with real data in $(DATA) under the cpu profile, offline. Their records
+# are kept in reference/cpu/; the README's results table is generated from them.
+REFERENCE_NOTEBOOKS ?= $(filter-out notebooks/00_%,$(NOTEBOOKS))
+reference: setup
+	@test -d "$(DATA)" || { echo "no data folder at $(DATA); run: make reference DATA=/path/to/acv-data"; exit 2; }
+	ACV_PROFILE=cpu ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/reference \
+		$(PY) -m helpers.runner $(REFERENCE_NOTEBOOKS) --out build/reference/executed
+	mkdir -p reference/cpu
+	cp build/reference/metrics/*.json reference/cpu/
+	$(PY) -m helpers.results --readme
+	$(PY) -m helpers.figures --out screenshots
 
 # Jupyter refuses to start as root (Docker, many cloud notebooks) without --allow-root.
 lab: setup

@@ -104,10 +104,9 @@ def box_losses():
     return plots.plot_box_losses_sliding()
 
 
-# The transferability figure is drawn from a recorded run of notebook 06 (cpu profile, real
-# CIFAR-10) kept beside the screenshots; after a new run, copy
-# build/metrics/06_transferability.json there to redraw it.
-TRANSFER_RECORD = Path(__file__).resolve().parents[1] / "screenshots" / "transferability_measured.json"
+# The transferability figure is drawn from our reference run of notebook 06 (cpu profile, real
+# CIFAR-10), kept in reference/cpu/ ('make reference' writes it).
+TRANSFER_RECORD = Path(__file__).resolve().parents[1] / "reference" / "cpu" / "06_transferability.json"
 
 
 def transferability():

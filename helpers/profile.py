@@ -2,7 +2,7 @@
 
 A profile is one of:
 
-- ``smoke``: what CI runs. Tiny samples, one short epoch; every notebook
+- ``smoke``: what CI runs. Tiny samples, 1 to 3 short epochs; every notebook
   finishes in about a minute on 2 CPU cores. The numbers only show that the
   code runs end to end.
 - ``cpu``: a laptop. Minutes per notebook, real data when it is reachable.

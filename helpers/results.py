@@ -158,10 +158,11 @@ def _row_03(n):
     probe = n["linear_probe"]
     methods = [m for m in ("nearest", "bilinear", "zero-pad") if m in probe]
     factors = sorted({int(k[1:]) for m in methods for k in probe[m]})
-    parts = [f"{m}: " + ", ".join(f"x{f} {_f(probe[m][f'x{f}']['accuracy'], 2)}" for f in factors
-                                  if f"x{f}" in probe[m]) for m in methods]
+    parts = [f"{m} " + ", ".join(f"x{f} {_f(probe[m][f'x{f}']['accuracy'], 2)}" for f in factors[1:]
+                                 if f"x{f}" in probe[m]) for m in methods]
     return (f"03 linear probe on frozen MobileNetV2 ({n['probe_n_train']:,} / {n['probe_n_test']:,} images)",
-            "accuracy " + "; ".join(parts), "chance 0.1", "ResNet50 at x7, fully trained: 0.951")
+            f"accuracy x{factors[0]} (32 px) {_f(probe['nearest'][f'x{factors[0]}']['accuracy'], 2)}; " + "; ".join(parts),
+            "chance 0.1", "ResNet50 at x7, fully trained: 0.951")
 
 
 def _row_05(n):
@@ -181,7 +182,7 @@ def _row_06(n):
     parts = [f"AnB+ - baseB from {r['anb_plus_worst_vs_base']:+.3f} to {r['anb_plus_best_vs_base']:+.3f} over n",
              f"frozen AnB - baseB {-r['anb_loss_first']:+.3f} at n = 1, {-r['anb_loss_deepest']:+.3f} at n = 4"]
     if "man-made vs natural" in f:
-        parts.append(f"(vehicles vs animals: {-f['man-made vs natural']['anb_loss_deepest']:+.3f})")
+        parts[-1] += f" (vehicles vs animals {-f['man-made vs natural']['anb_loss_deepest']:+.3f})"
     return (f"06 transferability (random split, {n['n_per_class']} images per class, {n['epochs']} epochs, "
             f"{len(n['seeds'])} seeds)", "; ".join(parts),
             f"baseB {_f(n['curves']['random']['baseB']['mean'], 2)}",

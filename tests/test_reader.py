@@ -52,15 +52,16 @@ def test_reader_without_executed_notebooks_says_what_to_do(tmp_path):
 def test_headlines_put_each_number_beside_the_course_and_the_baseline():
     records = [
         {"notebook": "05_bird_boxes", "profile": "cpu", "all_sources_real": True,
-         "numbers": {"share_iou_ge_0_5": 0.724, "constant_box": {"good_boxes": 283, "n_eval": 500, "mean_iou": 0.51}}},
+         "numbers": {"share_iou_ge_0_5": 0.724, "constant_box": {"share_iou_ge_0_5": 0.566, "mean_iou": 0.51}}},
         {"notebook": "02_fine_tuning", "profile": "smoke", "all_sources_real": False,
+         "sources": {"weights": {"name": "MobileNetV2 weights", "real": False}},
          "numbers": {"val_accuracy": 0.88, "comparison": {"scratch": {"val_accuracy": 0.51}}}},
         {"notebook": "00_setup_check", "profile": "smoke", "numbers": {"real_sources": 3}},
     ]
     rows = reader.headline_rows(records)
     assert rows[0] == ("05_bird_boxes", "cpu", "share of test birds with IoU >= 0.5", "0.724",
                        "0.56 (280 of the first 500)", "constant box: 0.566")
-    assert rows[1][1] == "smoke (stand-in data or weights)" and rows[1][5] == "from scratch: 0.51"
+    assert rows[1][1] == "smoke (stand-in: MobileNetV2 weights)" and rows[1][5] == "from scratch: 0.51"
     assert len(rows) == 2, "the setup check has no headline"
     assert "<th>course</th>" in reader.headline_table(records)
 

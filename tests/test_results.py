@@ -1,0 +1,90 @@
+"""helpers.results: one set of headlines for the notebooks, the reader and the README, read from recorded runs."""
+
+import json
+
+import pytest
+
+from helpers import report, results
+from helpers.sources import Source
+
+
+def test_the_readme_table_is_the_one_the_reference_records_give():
+    # Fails when a reference record changes without 'python -m helpers.results --readme' (make reference runs it).
+    text = results.README.read_text()
+    assert results.START in text and results.END in text, "the README has lost its results markers"
+    table = text.split(results.START, 1)[1].split(results.END, 1)[0].strip()
+    assert table == results.readme_table(), "README.md's results table disagrees with reference/cpu: regenerate it"
+
+
+def test_every_reference_record_carries_its_headline():
+    records = sorted((results.REFERENCE_DIR / "cpu").glob("*.json"))
+    assert records, "no reference records in reference/cpu"
+    for path in records:
+        record = json.loads(path.read_text())
+        line = results.headline(record)
+        assert line is not None and line["ours"] is not None, f"{path.name} lacks its headline number"
+        assert record["profile"] == "cpu" and path.stem == record["notebook"]
+
+
+def _record(notebook, numbers, real=True, profile="cpu"):
+    return {"notebook": notebook, "profile": profile, "numbers": numbers, "all_sources_real": real,
+            "sources": {"data": {"name": "cifar10", "real": real}}}
+
+
+def test_the_table_changes_when_a_record_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "REFERENCE_DIR", tmp_path)
+    (tmp_path / "cpu").mkdir()
+    numbers = {"n_per_class": 500, "epochs": 6, "seeds": [0, 1],
+               "curves": {"random": {"baseB": {"mean": 0.6, "std": 0.01}}},
+               "findings": {"random": {"anb_plus_worst_vs_base": 0.02, "anb_plus_best_vs_base": 0.05,
+                                       "anb_loss_first": -0.016, "anb_loss_deepest": 0.024}}}
+    path = tmp_path / "cpu" / "06_transferability.json"
+    path.write_text(json.dumps(_record("06_transferability", numbers)))
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{results.START}\nold table\n{results.END}\nrest\n")
+    assert results.rewrite_readme(path=readme)
+    first = readme.read_text()
+    assert "-0.024 at n = 4" in first and "old table" not in first and first.endswith("rest\n")
+    numbers["findings"]["random"]["anb_loss_deepest"] = 0.05
+    path.write_text(json.dumps(_record("06_transferability", numbers)))
+    assert results.rewrite_readme(path=readme) and "-0.050 at n = 4" in readme.read_text()
+    assert not results.rewrite_readme(path=readme), "a second rewrite changes nothing"
+
+
+def test_stand_in_runs_stay_out_of_the_table(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "REFERENCE_DIR", tmp_path)
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "cpu" / "02_fine_tuning.json").write_text(json.dumps(_record("02_fine_tuning", {}, real=False)))
+    assert results.readme_table().count("\n") == 1, "only the header rows"
+
+
+def test_readme_without_markers_says_where_the_table_goes(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers here\n")
+    with pytest.raises(ValueError, match="no results markers"):
+        results.rewrite_readme(path=readme)
+
+
+def test_the_conclusion_sets_this_run_beside_the_reference_the_course_and_the_baseline(build_dir, tmp_path,
+                                                                                        monkeypatch, capsys):
+    monkeypatch.setattr(results, "REFERENCE_DIR", tmp_path)
+    (tmp_path / "cpu").mkdir()
+    reference = _record("05_bird_boxes", {"share_iou_ge_0_5": 0.74})
+    (tmp_path / "cpu" / "05_bird_boxes.json").write_text(json.dumps(reference))
+    report.start("05_bird_boxes", "smoke")
+    report.record(data=Source("birds", "standin", "patches", real=False), share_iou_ge_0_5=0.61,
+                  constant_box={"share_iou_ge_0_5": 0.58})
+    text = results.conclusion()
+    lines = text.splitlines()
+    assert lines[0] == "share of test birds with IoU >= 0.5"
+    assert "this run (smoke, stand-in birds)" in lines[1] and lines[1].endswith("0.61")
+    assert "our reference run (cpu, 2 CPU cores, real data)" in lines[2] and lines[2].endswith("0.74")
+    assert lines[3].split()[:2] == ["the", "course"] and "280 of the first 500" in lines[3]
+    assert "baseline: constant box" in lines[4] and lines[4].endswith("0.58")
+    assert text in capsys.readouterr().out
+
+
+def test_a_conclusion_before_anything_was_recorded_says_what_to_do(build_dir):
+    report.start("05_bird_boxes", "smoke")
+    with pytest.raises(RuntimeError, match=r"call report.record\(...\) before conclusion"):
+        results.conclusion()
