@@ -126,6 +126,32 @@ def transferability():
     return fig
 
 
+SIMULATION_RECORD = TRANSFER_RECORD.parent / "07_iou_losses_at_scale.json"
+
+
+def iou_losses_simulation():
+    """Zheng et al.'s simulation redrawn from notebook 07's reference run: error curves, and
+    where IoU, GIoU and DIoU leave their error (by anchor centre)."""
+    import json
+
+    record = json.loads(SIMULATION_RECORD.read_text())["numbers"]
+    fig, axes = plt.subplots(1, 4, figsize=(16, 3.6), gridspec_kw={"width_ratios": [1.3, 1, 1, 1]})
+    for name, curve in record["error_curves"].items():
+        axes[0].plot(np.arange(1, len(curve) + 1), curve, label=name.upper() if name != "mse" else "MSE (corners)")
+    axes[0].set(yscale="log", xlabel="iteration", ylabel="mean l1 error per case",
+                title=f"{record['n_cases']:,} regression cases")
+    axes[0].legend(fontsize=7)
+    points = np.asarray(record["points"])
+    for ax, name in zip(axes[1:], ("iou", "giou", "diou")):
+        shown = ax.scatter(points[:, 0], points[:, 1], c=record["error_by_point"][name], s=3, cmap="viridis")
+        ax.set(xlim=(6.8, 13.2), ylim=(13.2, 6.8), aspect="equal", title=f"{name.upper()}: final error by anchor centre")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(shown, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    return fig
+
+
 FIGURES = {
     "transfer_learning_option1_vs_option2.png": transfer_options,
     "cifar10_upsampling_to_resnet50.png": cifar_upsampling,
@@ -133,6 +159,7 @@ FIGURES = {
     "iou_intersection_over_union.png": iou_explained,
     "box_losses_as_a_box_slides.png": box_losses,
     "transferability_yosinski_on_cifar10.png": transferability,
+    "iou_losses_simulation.png": iou_losses_simulation,
 }
 
 

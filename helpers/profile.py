@@ -107,6 +107,13 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
                  "n_per_class": 5000, "epochs": 20, "batch_size": 64, "learning_rate": 1e-3,
                  "little_data": (20, 100, 500, 5000), "little_n": 4},
     },
+    # Zheng et al.'s simulation (DIoU paper): n_points anchor centres x 343 regression cases each,
+    # `iterations` steps of gradient descent with the paper's step rule; full is the paper's 1,715,000 x 200.
+    "07_iou_losses_at_scale": {
+        "smoke": {"n_points": 40, "iterations": 100},
+        "cpu": {"n_points": 1000, "iterations": 200},
+        "full": {"n_points": 5000, "iterations": 200},
+    },
 }
 
 

@@ -42,11 +42,14 @@ HEADLINES = {
     "06_transferability": ("AnB+ minus baseB, mean over n (random split): what fine-tuned transfer adds",
                            "findings.random.anb_plus_mean_vs_base", "+0.015 to +0.02 (ImageNet)",
                            "no transfer", 0.0),
+    "07_iou_losses_at_scale": ("mean l1 error per case after the descent, CIoU loss", "final_error_per_case.ciou",
+                               "CIoU <= DIoU < GIoU < IoU in final error", "the IoU loss",
+                               "final_error_per_case.iou"),
 }
 
 
 # whose result the "course" column holds, where it is not the course's own lab
-COURSE_LABEL = {"06_transferability": "the paper (Yosinski et al.)"}
+COURSE_LABEL = {"06_transferability": "the paper (Yosinski et al.)", "07_iou_losses_at_scale": "the paper (Zheng et al.)"}
 
 
 # the sources a headline depends on, where not all of a run's sources (03's headline is the
@@ -63,7 +66,8 @@ def stand_ins(record: dict) -> list[str]:
 
 def reference_label(record: dict) -> str:
     """"our reference run (cpu, 2 CPU cores, real data)" for a reference record."""
-    data = "stand-in " + ", ".join(stand_ins(record)) if stand_ins(record) else "real data"
+    data = ("stand-in " + ", ".join(stand_ins(record)) if stand_ins(record)
+            else "real data" if record.get("sources") else "no data needed")
     return REFERENCE_LABEL.format(profile=record["profile"], data=data)
 
 
@@ -95,7 +99,8 @@ def headline(record: dict) -> dict | None:
 
 def _describe_run(record: dict) -> str:
     fake = stand_ins(record)
-    return f"this run ({record['profile']}, {'stand-in ' + ', '.join(fake) if fake else 'real data'})"
+    data = "stand-in " + ", ".join(fake) if fake else "real data" if record.get("sources") else "no data needed"
+    return f"this run ({record['profile']}, {data})"
 
 
 def conclusion(notebook: str | None = None, reference_profile: str = "cpu") -> str:
@@ -189,8 +194,17 @@ def _row_06(n):
             "(the paper, ImageNet: AnB+ +0.015 to +0.02; AnB -0.025 to -0.08 at n = 4-7)")
 
 
+def _row_07(n):
+    errors = n["final_error_per_case"]
+    order = ", ".join(f"{name.upper() if name != 'mse' else 'MSE'} {value:.4f}" for name, value in
+                      sorted(errors.items(), key=lambda item: item[1]))
+    return (f"07 IoU losses at scale (Zheng et al.'s simulation, {n['n_cases']:,} cases, {n['iterations']} iterations)",
+            f"mean l1 error per case after the descent: {order}", f"IoU loss {errors['iou']:.2f}",
+            "(the paper: CIoU <= DIoU < GIoU < IoU; DIoU, CIoU fastest)")
+
+
 ROWS = {"01_feature_extraction": _row_01, "02_fine_tuning": _row_02, "03_cifar10_resnet50_upsampling": _row_03,
-        "05_bird_boxes": _row_05, "06_transferability": _row_06}
+        "05_bird_boxes": _row_05, "06_transferability": _row_06, "07_iou_losses_at_scale": _row_07}
 
 
 def readme_table(profile: str = "cpu") -> str:
