@@ -160,6 +160,28 @@ def plot_iou_histogram(ious, threshold: float = 0.6, bins: int = 20):
     return fig
 
 
+def plot_success_curves(ious_by_model: Mapping[str, Sequence[float]], mark: Sequence[float] = (0.5,)):
+    """Success curves, one per model: the share of boxes with IoU >= t for every t in [0, 1].
+
+    ious_by_model: name -> (N,) IoU values. The legend gives each curve's area (the mean
+    IoU) and its COCO-style average (``helpers.scoring``); ``mark`` draws thresholds.
+    """
+    from . import scoring
+
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for name, ious in ious_by_model.items():
+        thresholds, shares = scoring.success_curve(ious)
+        ax.plot(thresholds, shares, label=f"{name}: area {scoring.success_area(ious):.3f}, "
+                                          f"COCO-style {scoring.coco_style_average(ious):.3f}")
+    for t in mark:
+        ax.axvline(t, color="gray", linestyle=":", linewidth=1)
+    ax.set(xlabel="IoU threshold t", ylabel="share of boxes with IoU >= t", xlim=(0, 1), ylim=(0, 1.02),
+           title="success curves (area = mean IoU)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
 def iou_diagram(a, b, box_format: str = "xyxy"):
     """Two boxes with their intersection and union shaded and the numbers written in.
 

@@ -107,3 +107,13 @@ def test_transfer_curves_draw_each_treatment_at_each_n_and_the_baseline():
     anb = next(c for c in ax.containers if c.get_label() == "AnB")
     np.testing.assert_allclose(np.asarray(anb.lines[0].get_ydata(), float), [0.7, 0.65, 0.6])
     np.testing.assert_allclose(np.asarray(anb.lines[0].get_xdata(), float), [1.04, 2.04, 3.04])
+
+
+def test_success_curves_draw_one_line_per_model_with_area_and_coco_average():
+    from helpers import plots
+
+    fig = plots.plot_success_curves({"ours": [0.4, 0.6, 0.8, 1.0], "constant box": [0.5, 0.5, 0.5, 0.5]}, mark=(0.5, 0.75))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["ours: area 0.700, COCO-style 0.500", "constant box: area 0.500, COCO-style 0.100"]
+    assert len(ax.get_lines()) == 4, "two curves and two threshold marks"
