@@ -172,7 +172,9 @@ def _row_03(n):
 
 def _row_05(n):
     o, k, a = n["ours"], n["constant_box"], n["course_recipe_ablation"]
-    arms = ", ".join(f"{name} {row['good_boxes']}" for name, row in a.items())
+    names = {"nothing": "as it is", "batchnorm": "BatchNormalization frozen", "base": "whole base frozen"}
+    arms = ", ".join(f"{names[arm]} " + ("diverged" if a[arm].get("diverged") else f"{a[arm]['good_boxes']}")
+                     for arm in names if arm in a)
     return (f"05 bird boxes (CUB-200-2011 classes 1-25, {n['n_train']:,} train, first {o['n_eval']} test, "
             f"{n['image_size']} px)",
             f"ours: IoU >= 0.5 for {o['good_boxes']} of {o['n_eval']}, mean IoU {_f(o['mean_iou'])}; "
