@@ -152,6 +152,7 @@ class Settings:
     notebook: str
     profile: str
     values: Mapping[str, Any] = field(default_factory=dict)
+    rehearsal: bool = False  # data sizes cut to a couple of batches (helpers.rehearsal)
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. for the profile values.
@@ -178,6 +179,9 @@ class Settings:
         cells += [[k] + [repr(columns[n].get(k, "-")) for n in PROFILES] for k in keys]
         widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
         lines = [f"settings of {self.notebook}, from helpers/profile.py (full: the course's)"]
+        if self.rehearsal:
+            cut = {k: v for k, v in self.values.items() if v != columns[self.profile].get(k)}
+            lines.append(f"REHEARSAL of {self.profile}: data sizes cut to {cut}; every fit runs one epoch")
         lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in cells]
         return "\n".join(lines)
 
@@ -188,6 +192,10 @@ def settings(notebook: str, profile: str | None = None) -> Settings:
         raise ValueError(
             f"unknown notebook {notebook!r}; expected one of: {', '.join(sorted(NOTEBOOKS))}"
         )
+    from . import rehearsal
+
     name = resolve(profile)
     values = {**COMMON[name], **NOTEBOOKS[notebook][name]}
-    return Settings(notebook=notebook, profile=name, values=MappingProxyType(values))
+    if rehearsal.active():
+        values = rehearsal.capped(values)
+    return Settings(notebook=notebook, profile=name, values=MappingProxyType(values), rehearsal=rehearsal.active())

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from . import rehearsal
 from .sources import ROOT, Source
 
 BUILD_VAR = "ACV_BUILD_DIR"
@@ -108,6 +109,8 @@ def record(*, data: Source | dict[str, Source] | None = None, weights: Source | 
         "numbers": run.numbers,
         "sources": run.sources,
         "all_sources_real": all(s["real"] for s in run.sources.values()),
+        "rehearsal": rehearsal.active(),
+        "peak_memory_mb": round(rehearsal.peak_memory_mb(), 1),
         "wall_time_s": round(time.perf_counter() - run.started, 2),
         "versions": {
             "python": platform.python_version(),

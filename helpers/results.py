@@ -100,6 +100,8 @@ def headline(record: dict) -> dict | None:
 def _describe_run(record: dict) -> str:
     fake = stand_ins(record)
     data = "stand-in " + ", ".join(fake) if fake else "real data" if record.get("sources") else "no data needed"
+    if record.get("rehearsal"):
+        return f"this run (a REHEARSAL of {record['profile']}, {data}: not a result)"
     return f"this run ({record['profile']}, {data})"
 
 

@@ -6,7 +6,7 @@ import platform
 import warnings
 
 from . import profile as profiles
-from . import report
+from . import rehearsal, report
 
 MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
 
@@ -68,6 +68,10 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
     warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
     seed_everything(cfg.seed, cfg.deterministic)
     report.start(notebook, cfg.profile)
+    if cfg.rehearsal:
+        rehearsal.install()
+        print(f"REHEARSAL ({rehearsal.ENV_VAR}=1): the {cfg.profile} profile's code paths with data cut to a couple "
+              f"of batches and one epoch per fit; nothing it measures is a result.")
     env = environment()
     for name, minimum in MIN_VERSIONS.items():
         if _version_tuple(env[name]) < minimum:

@@ -53,3 +53,12 @@ def test_floors_must_name_every_profile_and_the_profile_must_exist():
         checks.Claims("cpu").at_least("x", 1.0, {"smoke": 0.0, "cpu": 0.0})
     with pytest.raises(ValueError, match="unknown profile 'gpu'"):
         checks.Claims("gpu")
+
+
+def test_a_rehearsal_checks_nothing_and_says_so(monkeypatch, capsys):
+    monkeypatch.setenv("ACV_REHEARSAL", "1")
+    claims = checks.Claims("full", real=True)
+    assert not claims.at_least("margin", -1.0, FLOORS)
+    assert not claims.holds("ours beats the course", False)
+    out = capsys.readouterr().out
+    assert "rehearsal: not checked: margin: -1.000" in out and "rehearsal: not checked: ours beats the course" in out

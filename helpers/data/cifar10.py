@@ -45,15 +45,28 @@ class _ArraysOnlyUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a CIFAR-10 batch")
 
 
-def _read_cifar_batch(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    batch = _ArraysOnlyUnpickler(io.BytesIO(raw), encoding="bytes").load()
-    data = np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-    return data, np.asarray(batch[b"labels"], np.int64)
+def _read_cifar_batch(raw: bytes, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """One pickled batch -> (images (N, 32, 32, 3) uint8, labels (N,)); ``where`` names it in errors."""
+    try:
+        batch = _ArraysOnlyUnpickler(io.BytesIO(raw), encoding="bytes").load()
+        data = np.asarray(batch[b"data"], np.uint8).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+        labels = np.asarray(batch[b"labels"], np.int64)
+    except pickle.UnpicklingError as exc:
+        if "refusing" in str(exc):
+            raise  # a pickle that asks for more than arrays: say exactly that
+        raise ValueError(f"{where} is not a readable CIFAR-10 batch ({exc}); download cifar-10-python.tar.gz "
+                         f"again from {CIFAR10_URL}") from None
+    except (EOFError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ValueError(f"{where} is not a readable CIFAR-10 batch ({type(exc).__name__}: {exc}); download "
+                         f"cifar-10-python.tar.gz again from {CIFAR10_URL}") from None
+    if len(data) != len(labels):
+        raise ValueError(f"{where} holds {len(data)} images but {len(labels)} labels; download it again from {CIFAR10_URL}")
+    return data, labels
 
 
-def _cifar_from_members(read: Callable[[str], bytes]):
-    parts = [_read_cifar_batch(read(f"data_batch_{i}")) for i in range(1, 6)]
-    x_test, y_test = _read_cifar_batch(read("test_batch"))
+def _cifar_from_members(read: Callable[[str], bytes], where: str):
+    parts = [_read_cifar_batch(read(f"data_batch_{i}"), f"{where}/data_batch_{i}") for i in range(1, 6)]
+    x_test, y_test = _read_cifar_batch(read("test_batch"), f"{where}/test_batch")
     x_train = np.concatenate([p[0] for p in parts])
     y_train = np.concatenate([p[1] for p in parts])
     return x_train, y_train, x_test, y_test
@@ -75,9 +88,13 @@ def _cifar_local():
         with tarfile.open(archive, "r:gz") as tar:
             def read(member):
                 return tar.extractfile(f"cifar-10-batches-py/{member}").read()
-            return _cifar_from_members(read), str(archive)
+            return _cifar_from_members(read, str(archive)), str(archive)
     if batches.is_dir():
-        return _cifar_from_members(lambda m: (batches / m).read_bytes()), str(batches)
+        missing = [m for m in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"] if not (batches / m).is_file()]
+        if missing:
+            raise ValueError(f"{batches}: no {', '.join(missing)}; the folder holds data_batch_1..5 and test_batch "
+                             f"(download cifar-10-python.tar.gz again from {CIFAR10_URL})")
+        return _cifar_from_members(lambda m: (batches / m).read_bytes(), str(batches)), str(batches)
     return None
 
 

@@ -69,13 +69,35 @@ class LabelledImages:
         return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _is_readable_jpeg(path: Path) -> bool:
-    """Non-empty and carries a JFIF header: PetImages holds zero-length files (666.jpg,
-    11702.jpg) and files that are not JPEGs, which would stop training midway."""
-    if path.stat().st_size == 0:
-        return False
+def why_unreadable(path: Path) -> str | None:
+    """Why a ``.jpg`` file cannot be trained on, or None when it can.
+
+    PetImages holds zero-length files (666.jpg, 11702.jpg), files with a ``.jpg``
+    name that are not JPEGs, and truncated JPEGs, which TensorFlow's decoder
+    rejects in the middle of an epoch. CMYK and greyscale JPEGs are fine:
+    ``decode_image(..., channels=3)`` turns both into RGB.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        return "empty"
     with open(path, "rb") as handle:
-        return b"JFIF" in handle.read(10)
+        head = handle.read(3)
+        handle.seek(max(size - 32, 0))
+        tail = handle.read()
+    if head != b"\xff\xd8\xff":  # every JPEG starts with the SOI marker and a segment
+        return "not a JPEG"
+    if b"\xff\xd9" not in tail:  # ... and ends with the EOI marker (a few padding bytes may follow)
+        return "truncated"
+    return None
+
+
+def skipped_summary(skipped: dict[str, list[Path]], total: int) -> str:
+    """One line: how many files were skipped, for which reason, and the first few of each."""
+    if not skipped:
+        return f"all {total:,} files readable"
+    parts = [f"{len(paths)} {why} ({', '.join(f'{p.parent.name}/{p.name}' for p in paths[:3])}"
+             f"{', ...' if len(paths) > 3 else ''})" for why, paths in sorted(skipped.items())]
+    return f"skipped {sum(map(len, skipped.values()))} of {total:,} files: " + "; ".join(parts)
 
 
 def _shuffled(paths: list[Path], labels: list[int], seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -99,17 +121,22 @@ def _filtered_from(root: Path):
 
 
 def _petimages_from(root: Path, val_fraction: float = 0.1):
-    """``PetImages/{Cat,Dog}/*.jpg`` -> readable files, shuffled, split 90/10."""
-    paths, labels = [], []
+    """``PetImages/{Cat,Dog}/*.jpg`` -> (readable files shuffled and split 90/10, a line on what was skipped)."""
+    paths, labels, skipped, total = [], [], {}, 0
     for label, animal in enumerate(("Cat", "Dog")):
-        found = [p for p in sorted((root / animal).glob("*.jpg")) if _is_readable_jpeg(p)]
-        paths += found
-        labels += [label] * len(found)
+        for path in sorted((root / animal).glob("*.jpg")):
+            total += 1
+            why = why_unreadable(path)
+            if why is None:
+                paths.append(path)
+                labels.append(label)
+            else:
+                skipped.setdefault(why, []).append(path)
     if not paths:
-        raise ValueError(f"{root}: no readable images under Cat/ and Dog/; is this PetImages?")
+        raise ValueError(f"{root}: no readable images under Cat/ and Dog/; is this PetImages? ({skipped_summary(skipped, total)})")
     x, y = _shuffled(paths, labels, seed=0)
     n_val = int(round(len(x) * val_fraction))
-    return x[n_val:], y[n_val:], x[:n_val], y[:n_val]
+    return (x[n_val:], y[n_val:], x[:n_val], y[:n_val]), skipped_summary(skipped, total)
 
 
 def _find_dir(top: Path, name: str) -> Path | None:
@@ -123,8 +150,7 @@ def _pets_local(variant: str):
     name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
     if folder is None or not (folder / name).is_dir():
         return None
-    reader = _filtered_from if variant == "filtered" else _petimages_from
-    return reader(folder / name), str(folder / name)
+    return _read_pets(variant, folder / name, str(folder / name))
 
 
 def _pets_keras(variant: str):
@@ -141,8 +167,15 @@ def _pets_keras(variant: str):
                              _find_dir(path.parent, name)) if d is not None), None)
     if root is None:
         raise SourceUnavailable(f"{fname} was downloaded to {path} but holds no {name}/ folder. {hint}")
-    reader = _filtered_from if variant == "filtered" else _petimages_from
-    return reader(root), f"keras.utils.get_file ({url})"
+    return _read_pets(variant, root, f"keras.utils.get_file ({url})")
+
+
+def _read_pets(variant: str, root: Path, where: str):
+    """(arrays, detail) for either variant; PetImages' detail says which files were skipped and why."""
+    if variant == "filtered":
+        return _filtered_from(root), where
+    arrays, skipped = _petimages_from(root)
+    return arrays, f"{where}; {skipped}"
 
 
 def _pets_standin(n_train: int, n_val: int, image_size: int):
