@@ -3,15 +3,18 @@
     python -m helpers.runner notebooks/*.ipynb
 
 Writes ``build/executed/<name>.ipynb`` for each notebook, shows a progress
-bar over its cells, prints a table of every notebook's recorded numbers, and
-exits non-zero naming the notebook and cell that failed.
+bar over its cells, prints a table of every notebook's recorded numbers and
+where the time went (the slowest cells of each notebook, also written to
+``build/timing.json``), and exits non-zero naming the notebook and cell that failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from . import report
@@ -49,7 +52,7 @@ def execute(path: Path, out_dir: Path) -> float:
     finally:
         bar.close()
         nbformat.write(nb, out_dir / path.name)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cell_seconds(nb)
 
 
 class NotebookFailed(RuntimeError):
@@ -66,6 +69,27 @@ class NotebookFailed(RuntimeError):
 def ordinal(index: int, nb) -> str:
     n = sum(1 for c in nb.cells[: index + 1] if c.cell_type == "code")
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def cell_seconds(nb) -> list[tuple[float, int, str]]:
+    """(seconds, cell index, first line) for every executed code cell, from the timings nbclient records."""
+    rows = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        if cell.cell_type == "code" and "iopub.execute_input" in timing and "shell.execute_reply" in timing:
+            began, ended = (datetime.fromisoformat(timing[k].replace("Z", "+00:00"))
+                            for k in ("iopub.execute_input", "shell.execute_reply"))
+            rows.append(((ended - began).total_seconds(), index, (cell.source.strip().splitlines() or [""])[0][:70]))
+    return rows
+
+
+def slowest_cells(timings: dict[str, list[tuple[float, int, str]]], n: int = 5) -> str:
+    """Each notebook's total and its ``n`` slowest cells, slowest first."""
+    lines = []
+    for notebook, rows in timings.items():
+        lines.append(f"{notebook}: {sum(r[0] for r in rows):.0f} s in its cells")
+        lines += [f"    {seconds:7.1f} s  cell {index:>2}  {first}" for seconds, index, first in sorted(rows, reverse=True)[:n]]
+    return "\n".join(lines)
 
 
 def summary_table(records: list[dict]) -> str:
@@ -89,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=report.build_dir() / "executed")
     args = parser.parse_args(argv)
 
+    timings = {}
     for path in args.notebooks:
         try:
-            seconds = execute(path, args.out)
+            seconds, timings[path.stem] = execute(path, args.out)
         except NotebookFailed as failure:
             print(failure, file=sys.stderr)
             print(f"The partly executed notebook is in {args.out / path.name}.", file=sys.stderr)
@@ -102,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     records = [r for r in report.load_all() if r["notebook"] in names]
     print(f"\nSummary of recorded numbers ({report.build_dir() / 'metrics'})\n")
     print(summary_table(records))
+    print("\nWhere the time went (the five slowest cells of each notebook)\n")
+    print(slowest_cells(timings))
+    timing_path = args.out.parent / "timing.json"
+    timing_path.write_text(json.dumps({nb: [{"seconds": s, "cell": i, "source": src} for s, i, src in rows]
+                                       for nb, rows in timings.items()}, indent=1) + "\n")
     return 0
 
 

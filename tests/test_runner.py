@@ -29,3 +29,18 @@ def test_a_good_notebook_runs_and_is_summarised(tmp_path, build_dir, capsys):
     assert runner.main([str(path), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
     assert "08_fine" in out and "answer" in out and "42" in out
+
+
+def test_the_run_says_which_cells_took_the_time(tmp_path, build_dir, capsys):
+    import json
+
+    path = tmp_path / "08_timed.ipynb"
+    _notebook(path, ["x = 1", "import time; time.sleep(1.2)", "from helpers import report\nreport.start('08_timed', 'smoke'); report.record(answer=1)"])
+    assert runner.main([str(path), "--out", str(tmp_path / "out" / "executed")]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.split("Where the time went")[1].splitlines() if " s  cell " in line]
+    assert len(rows) == 3 and any("cell  1  import time; time.sleep(1.2)" in line for line in rows), rows
+    seconds = [float(line.split()[0]) for line in rows]
+    assert seconds == sorted(seconds, reverse=True), "slowest first"
+    timing = json.loads((tmp_path / "out" / "timing.json").read_text())
+    assert timing["08_timed"][1]["cell"] == 1 and timing["08_timed"][1]["seconds"] >= 1.2
