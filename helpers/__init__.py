@@ -13,6 +13,11 @@ Modules, one concern each:
   session  - the setup cell: seeds, versions, GPU advice (``helpers.start``)
   training - epoch timing, parameter counts, BatchNormalization momentum
   report   - recording each notebook's headline numbers
+  checks   - a lesson's claims checked against profile-aware floors, one line each
+  results  - headlines beside our reference runs (reference/); the README's results table
+  scoring  - success curves and the COCO-style average over IoU thresholds
+  simulation - Zheng et al.'s box-regression cases (notebook 07)
+  rehearsal - the full profile in minutes (ACV_REHEARSAL=1, make rehearse)
   runner, figures, reader - what ``make run`` executes
 """
 
