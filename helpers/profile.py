@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from . import rehearsal
+
 PROFILES = ("smoke", "cpu", "full")
 CHOICES = PROFILES + ("auto",)
 ENV_VAR = "ACV_PROFILE"
@@ -192,8 +194,6 @@ def settings(notebook: str, profile: str | None = None) -> Settings:
         raise ValueError(
             f"unknown notebook {notebook!r}; expected one of: {', '.join(sorted(NOTEBOOKS))}"
         )
-    from . import rehearsal
-
     name = resolve(profile)
     values = {**COMMON[name], **NOTEBOOKS[notebook][name]}
     if rehearsal.active():
