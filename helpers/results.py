@@ -64,11 +64,15 @@ def stand_ins(record: dict) -> list[str]:
     return [sources[k]["name"] for k in keys if k in sources and not sources[k]["real"]]
 
 
+def data_kind(record: dict) -> str:
+    """"real data", "stand-in <names>" or "no data needed": what a run's headline stood on."""
+    fake = stand_ins(record)
+    return "stand-in " + ", ".join(fake) if fake else "real data" if record.get("sources") else "no data needed"
+
+
 def reference_label(record: dict) -> str:
     """"our reference run (cpu, 2 CPU cores, real data)" for a reference record."""
-    data = ("stand-in " + ", ".join(stand_ins(record)) if stand_ins(record)
-            else "real data" if record.get("sources") else "no data needed")
-    return REFERENCE_LABEL.format(profile=record["profile"], data=data)
+    return REFERENCE_LABEL.format(profile=record["profile"], data=data_kind(record))
 
 
 def lookup(numbers: dict, key: str):
@@ -98,8 +102,7 @@ def headline(record: dict) -> dict | None:
 
 
 def _describe_run(record: dict) -> str:
-    fake = stand_ins(record)
-    data = "stand-in " + ", ".join(fake) if fake else "real data" if record.get("sources") else "no data needed"
+    data = data_kind(record)
     if record.get("rehearsal"):
         return f"this run (a REHEARSAL of {record['profile']}, {data}: not a result)"
     return f"this run ({record['profile']}, {data})"
