@@ -6,8 +6,9 @@
 #              every notebook again under nbval on real data and weights, offline
 #   make rehearse
 #              every notebook's full profile rehearsed (helpers/rehearsal.py): the
-#              course's settings with data cut to two batches, one epoch per fit;
-#              on the stand-ins, then on $(DATA) where it exists
+#              course's settings with each data set cut to one batch, one epoch per
+#              fit; on the stand-ins and, side by side, on $(DATA) where it exists
+#   make badges  the Colab badges and install cells, from pyproject.toml's Repository
 #   make reference DATA=/path/to/acv-data
 #              our reference runs (cpu) on real data: reference/cpu/*.json, the
 #              README's results table and the figures drawn from them
@@ -20,7 +21,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 DATA ?= ../shared/data
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
 
-.PHONY: setup run test test-real rehearse reference lab clean
+.PHONY: setup run test test-real rehearse reference badges lab clean
 
 setup: $(STAMP)
 
@@ -53,17 +54,12 @@ test-real: setup
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
 
 # The full profile's code paths, in minutes: what a learner's GPU run would meet first.
-# Each pass ends with a table of seconds, peak memory and the memory projected for full.
-REHEARSE := ACV_REHEARSAL=1 ACV_PROFILE=full ACV_OFFLINE=1
-SUMMARY = $(PY) -c 'import sys; from helpers import rehearsal; sys.exit(rehearsal.main(sys.argv[1:]))'
+# Two passes side by side (helpers/rehearsal.py, run): on the stand-ins, and on $(DATA)
+# where it exists; each ends with a table of seconds, peak memory and the memory
+# projected for full. Their nbval logs: build/rehearsal*/nbval.log.
+REHEARSAL := $(PY) -c 'import sys; from helpers import rehearsal; sys.exit(rehearsal.main(sys.argv[1:]))'
 rehearse: setup
-	$(REHEARSE) ACV_BUILD_DIR=build/rehearsal $(NBVAL) $(NOTEBOOKS)
-	$(SUMMARY) build/rehearsal/metrics
-	@if [ -d "$(DATA)" ]; then \
-		echo "again on the data in $(DATA)"; \
-		$(REHEARSE) ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/rehearsal-real $(NBVAL) $(NOTEBOOKS) && \
-		$(SUMMARY) build/rehearsal-real/metrics; \
-	else echo "no data folder at $(DATA): rehearsed on the stand-ins only"; fi
+	$(REHEARSAL) run --data "$(DATA)" $(NOTEBOOKS)
 
 # The reference runs that the notebooks, the README and the reader quote: every
 # notebook with real data in $(DATA) under the cpu profile, offline. Their records
@@ -77,6 +73,11 @@ reference: setup
 	cp build/reference/metrics/*.json reference/cpu/
 	$(PY) -m helpers.results --readme
 	$(PY) -m helpers.figures --out screenshots
+
+# Every notebook's "Open in Colab" badge and Colab install cell, from the one address in
+# pyproject.toml ([project.urls] Repository).
+badges: setup
+	$(PY) -m helpers.badges
 
 # Jupyter refuses to start as root (Docker, many cloud notebooks) without --allow-root.
 lab: setup

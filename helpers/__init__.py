@@ -18,6 +18,8 @@ Modules, one concern each:
   scoring  - success curves and the COCO-style average over IoU thresholds
   simulation - Zheng et al.'s box-regression cases (notebook 07)
   rehearsal - the full profile in minutes (ACV_REHEARSAL=1, make rehearse)
+  distribute - the tf.distribute strategy, the global batch, mixed precision and XLA
+  badges   - the Colab badges and install cells, from pyproject.toml (make badges)
   runner, figures, reader - what ``make run`` executes
 """
 

@@ -1,6 +1,7 @@
 """A rehearsal: a notebook's code paths under any profile, in minutes, before a long run.
 
     ACV_REHEARSAL=1 ACV_PROFILE=full make run        # or: make rehearse
+    make rehearse DATA=DIR    # every notebook, on the stand-ins and on DIR side by side (run)
 
 Modelled on PyTorch Lightning's ``fast_dev_run``. Under a rehearsal a notebook
 keeps its profile's exact image sizes, models, layer cuts, batch sizes,
@@ -8,8 +9,13 @@ optimizers, losses and data-loading code, and every loop over settings still
 visits every setting, but:
 
 - every data-size setting (``n_train``, ``n_test``, ``probe_n_train``, ...; see
-  ``capped``) is cut to a couple of batches;
-- every ``fit`` runs one epoch (``initial_epoch + 1``);
+  ``capped``) is cut to one batch, as ``fast_dev_run`` does: a shape or a layer
+  name that fails, fails on the first batch, and the full profile's batches at
+  224 px are what a rehearsal on two CPU cores spends its time on;
+- loops over repetitions of the same setting (``seeds``) keep their first value
+  only; loops over settings (factors, splits, depths, data sizes) keep them all;
+- every ``fit`` runs one epoch (``initial_epoch + 1``): one step, as each data set
+  holds one batch;
 - the checks print "rehearsal: not checked", and the record says
   ``"rehearsal": true`` (``make rehearse`` writes it to its own folder), so no
   rehearsal number is ever taken for a result.
@@ -26,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ENV_VAR = "ACV_REHEARSAL"
-BATCHES = 2            # a data set holds this many batches under a rehearsal
+BATCHES = 1            # a data set holds this many batches under a rehearsal
 PER_CLASS = 8          # images per class, for settings counted per class
 SIMULATION_POINTS = 4  # anchor centres in notebook 07's simulation (343 cases each)
 
@@ -42,7 +48,8 @@ def _is_size(key: str) -> bool:
 
 
 def capped(values: dict[str, Any]) -> dict[str, Any]:
-    """A profile's settings with every data size cut to a couple of batches (None, "all", is cut too)."""
+    """A profile's settings with every data size cut to ``BATCHES`` batches (None, "all", is cut too)
+    and only the first seed: seeds repeat a setting, they do not add a code path."""
     batch = int(values.get("batch_size") or 32)
     out = dict(values)
     for key, value in values.items():
@@ -52,6 +59,9 @@ def capped(values: dict[str, Any]) -> dict[str, Any]:
             limit = SIMULATION_POINTS
         elif _is_size(key):
             limit = BATCHES * batch
+        elif key == "seeds":
+            out[key] = tuple(value)[:1]
+            continue
         elif key == "little_data":  # images per class, one run per size: keep every size, each small
             out[key] = tuple(sorted({min(int(size), PER_CLASS + k) for k, size in enumerate(value)}))
             continue
@@ -131,12 +141,70 @@ def summary(metrics: Path) -> str:
     return "\n".join(rows)
 
 
+NBVAL = ["-m", "pytest", "--nbval-lax", "--nbval-cell-timeout=600", "-p", "no:cacheprovider"]
+
+
+def passes(data: Path | None, build: Path = Path("build")) -> dict[str, dict[str, str]]:
+    """``make rehearse``'s passes: name -> environment. The stand-ins always; ``data`` where it exists."""
+    common = {ENV_VAR: "1", "ACV_PROFILE": "full", "ACV_OFFLINE": "1"}
+    out = {"stand-ins": {**common, "ACV_BUILD_DIR": str(build / "rehearsal"), "ACV_DATA_DIR": ""}}
+    if data is not None and Path(data).is_dir():
+        out[f"data in {data}"] = {**common, "ACV_BUILD_DIR": str(build / "rehearsal-real"),
+                                  "ACV_DATA_DIR": str(Path(data).resolve())}
+    return out
+
+
+def run(notebooks: list[str], data: Path | None, build: Path = Path("build")) -> int:
+    """Every pass of ``passes`` under nbval, side by side; then each pass's result and its table.
+
+    The passes run at the same time: a rehearsal spends much of its time tracing each new
+    model's step in one Python thread, so on two cores one pass traces while the other computes.
+    """
+    import subprocess
+    import sys
+    import time
+
+    started = time.perf_counter()
+    running = {}
+    for name, env in passes(data, build).items():
+        Path(env["ACV_BUILD_DIR"]).mkdir(parents=True, exist_ok=True)
+        log = Path(env["ACV_BUILD_DIR"]) / "nbval.log"
+        environment = {**os.environ, **env}
+        if not env["ACV_DATA_DIR"]:
+            environment.pop("ACV_DATA_DIR")  # the stand-ins: no data folder at all
+        running[name] = (subprocess.Popen([sys.executable, *NBVAL, *notebooks], env=environment,
+                                          stdout=log.open("w"), stderr=subprocess.STDOUT), log, env)
+    worst = 0
+    for name, (process, log, env) in running.items():
+        code = process.wait()
+        lines = log.read_text().splitlines()
+        outcome = next((line.strip("= ") for line in reversed(lines)
+                        if line.startswith("=") and (" passed" in line or " failed" in line)), "no result")
+        print(f"rehearsal on the {name}: {outcome} (log: {log})")
+        if code:
+            print("\n".join(line for line in lines if line.startswith(("FAILED", "ERROR"))))
+        table = summary(Path(env["ACV_BUILD_DIR"]) / "metrics")
+        print(table)
+        worst = max(worst, code, int("| NO |" in table))
+    if data is not None and not Path(data).is_dir():
+        print(f"no data folder at {data}: rehearsed on the stand-ins only")
+    print(f"make rehearse: {len(running)} pass(es) side by side in {time.perf_counter() - started:.0f} s")
+    return worst
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(description="Summarise the rehearsals recorded in a metrics folder.")
-    parser.add_argument("metrics", type=Path)
+    parser = argparse.ArgumentParser(description="Rehearse notebooks (run) or summarise recorded rehearsals.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    summarise = sub.add_parser("summary", help="the table of the rehearsals recorded in a metrics folder")
+    summarise.add_argument("metrics", type=Path)
+    rehearse = sub.add_parser("run", help="every notebook in full, rehearsed, on the stand-ins and on --data")
+    rehearse.add_argument("notebooks", nargs="+")
+    rehearse.add_argument("--data", type=Path, default=None, help="a data folder laid out as ACV_DATA_DIR expects")
     args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.notebooks, args.data)
     table = summary(args.metrics)
     print(table)
     return 0 if "| NO |" not in table else 1

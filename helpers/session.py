@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import warnings
+from types import MappingProxyType
 
+from . import distribute, rehearsal, report
 from . import profile as profiles
-from . import rehearsal, report
 
 MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
 
@@ -66,12 +68,14 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
     # Keras warns on every fit() over a tf.data.Dataset that its default shuffle=True is
     # ignored; our datasets shuffle themselves, so the warning is only noise for learners.
     warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
+    # The strategy first: a multi-worker one must exist before TensorFlow runs anything.
+    cfg, device_lines = for_devices(cfg)
     seed_everything(cfg.seed, cfg.deterministic)
     report.start(notebook, cfg.profile)
     if cfg.rehearsal:
         rehearsal.install()
-        print(f"REHEARSAL ({rehearsal.ENV_VAR}=1): the {cfg.profile} profile's code paths with data cut to a couple "
-              f"of batches and one epoch per fit; nothing it measures is a result.")
+        print(f"REHEARSAL ({rehearsal.ENV_VAR}=1): the {cfg.profile} profile's code paths with each data set cut to "
+              f"one batch and one epoch per fit; nothing it measures is a result.")
     env = environment()
     for name, minimum in MIN_VERSIONS.items():
         if _version_tuple(env[name]) < minimum:
@@ -84,4 +88,25 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
             print(f"{key:>14}: {value}")
         print(gpu_advice())
         print(cfg.table())
+        print("\n".join(device_lines))
     return cfg
+
+
+def for_devices(cfg: profiles.Settings) -> tuple[profiles.Settings, list[str]]:
+    """``cfg`` for this process's strategy and GPU, and the lines that say so.
+
+    Adds ``cfg.replicas`` and ``cfg.jit_compile`` (for ``compile``), and scales every
+    ``*batch_size`` to the global batch (per replica x replicas; unchanged on one device).
+    """
+    chosen = distribute.strategy()
+    n = distribute.replicas(chosen)
+    fast = distribute.accelerate(cfg.profile, chosen)
+    values = {**cfg.values, "replicas": n, "jit_compile": fast.jit_compile}
+    lines = [f"      strategy: {distribute.describe(chosen)} (helpers/distribute.py; README, 'Scaling up')",
+             f"         speed: {fast.line()}"]
+    batches = {k: v for k, v in cfg.values.items() if k.endswith("batch_size") and v}
+    if n > 1:
+        values.update({k: distribute.global_batch(v, chosen) for k, v in batches.items()})
+        lines.append("   global batch: " + ", ".join(f"{k} {v} per replica x {n} = {values[k]}" for k, v in batches.items())
+                     + "; learning rates are the course's")
+    return dataclasses.replace(cfg, values=MappingProxyType(values)), lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from . import distribute
 from .data import Dataset
 
 # The layers worth cutting at, input side first: four convolutional blocks and a dense layer.
@@ -73,18 +74,19 @@ def build_net(n_classes: int, input_shape=(32, 32, 3), learning_rate: float = 1e
     -> Flatten -> Dense(256, relu) -> Dropout -> Dense(n_classes, softmax).
     No BatchNormalization, so a copied layer is only its weights.
     """
-    inputs = keras.Input(input_shape)
-    x = keras.layers.Rescaling(1 / 255)(inputs)
-    for name, width in zip(LAYERS[:4], WIDTHS):
-        x = keras.layers.Conv2D(width, 3, padding="same", activation="relu", name=name)(x)
-        x = keras.layers.MaxPooling2D(name=f"{name}_pool")(x)  # 32 -> 16 -> 8 -> 4 -> 2
-    x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(DENSE_UNITS, activation="relu", name=LAYERS[4])(x)
-    x = keras.layers.Dropout(0.3)(x)
-    outputs = keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
-    model = keras.Model(inputs, outputs)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    with distribute.strategy().scope():  # variables on every replica (one, on one device)
+        inputs = keras.Input(input_shape)
+        x = keras.layers.Rescaling(1 / 255)(inputs)
+        for name, width in zip(LAYERS[:4], WIDTHS):
+            x = keras.layers.Conv2D(width, 3, padding="same", activation="relu", name=name)(x)
+            x = keras.layers.MaxPooling2D(name=f"{name}_pool")(x)  # 32 -> 16 -> 8 -> 4 -> 2
+        x = keras.layers.Flatten()(x)
+        x = keras.layers.Dense(DENSE_UNITS, activation="relu", name=LAYERS[4])(x)
+        x = keras.layers.Dropout(0.3)(x)
+        outputs = keras.layers.Dense(n_classes, activation="softmax", name="output", dtype="float32")(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"], jit_compile=distribute.jit_compile())
     return model
 
 
@@ -104,6 +106,7 @@ def transfer(source: keras.Model, n: int, n_classes: int, fine_tune: bool,
     copy_first_layers(source, model, n)
     for name in LAYERS[:n]:
         model.get_layer(name).trainable = fine_tune
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])  # again: trainable changes take effect at compile time
+    with distribute.strategy().scope():  # again: trainable changes take effect at compile time
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"], jit_compile=distribute.jit_compile())
     return model

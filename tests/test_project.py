@@ -8,6 +8,8 @@ import nbformat
 import pytest
 import yaml
 
+from helpers import badges
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 HELPERS = sorted((ROOT / "helpers").glob("*.py"))
@@ -43,13 +45,14 @@ def test_notebook_is_committed_clean(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_code_cell_after_the_imports_is_tagged_parameters(path):
+def test_colab_install_then_imports_then_the_parameters_cell(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code[0].source.startswith("import helpers"), (
-        "the first code cell imports helpers first (it quietens TensorFlow's start-up logging)")
-    assert "parameters" in code[1].metadata.get("tags", []), "the second code cell is the parameters cell"
-    assert "PROFILE" in code[1].source
+    assert code[0].source.startswith(badges.INSTALL_MARK), "the first code cell installs helpers in Colab (make badges)"
+    assert code[1].source.startswith("import helpers"), (
+        "the imports start with helpers (it quietens TensorFlow's start-up logging)")
+    assert "parameters" in code[2].metadata.get("tags", []), "the third code cell is the parameters cell"
+    assert "PROFILE" in code[2].source
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,5 +1,7 @@
 """helpers.rehearsal: the full profile's settings with data cut small and one epoch per fit."""
 
+from pathlib import Path
+
 import keras
 import numpy as np
 
@@ -12,16 +14,17 @@ def test_a_rehearsal_keeps_every_setting_but_cuts_the_data(monkeypatch):
     cfg = profile.settings("03_cifar10_resnet50_upsampling", "full")
     assert cfg.rehearsal and cfg.profile == "full"
     assert (cfg.factor, cfg.batch_size, cfg.learning_rate, cfg.res_factors) == (7, 64, 0.01, full["res_factors"])
-    assert cfg.n_train == cfg.n_test == cfg.res_n_train == cfg.probe_n_test == 2 * 64
+    assert cfg.n_train == cfg.n_test == cfg.res_n_train == cfg.probe_n_test == rehearsal.BATCHES * 64
     assert "REHEARSAL of full" in cfg.table()
 
 
 def test_all_data_and_per_class_sizes_are_cut_and_every_little_data_size_kept(monkeypatch):
     monkeypatch.setenv("ACV_REHEARSAL", "1")
     pets = profile.settings("01_feature_extraction", "full")
-    assert (pets.n_train, pets.n_val, pets.variant, pets.image_size) == (200, 200, "petimages", 150)  # None: all -> 2 batches
+    assert (pets.n_train, pets.n_val, pets.variant, pets.image_size) == (100, 100, "petimages", 150)  # None: all -> one batch of 100
     transfer = profile.settings("06_transferability", "full")
     assert transfer.n_per_class == rehearsal.PER_CLASS and transfer.little_n == 4 and transfer.ns == (1, 2, 3, 4)
+    assert transfer.seeds == (0,) and transfer.splits == profile.NOTEBOOKS["06_transferability"]["full"]["splits"]
     assert len(transfer.little_data) == len(profile.NOTEBOOKS["06_transferability"]["full"]["little_data"])
     assert profile.settings("07_iou_losses_at_scale", "full").n_points == rehearsal.SIMULATION_POINTS
 
@@ -66,4 +69,14 @@ def test_the_summary_reads_only_rehearsals_and_flags_what_does_not_fit(tmp_path,
     table = rehearsal.summary(tmp_path)
     assert "| 05_bird_boxes | 85 | 2,000 |" in table and "| yes |" in table
     assert "| 99_huge |" in table and table.endswith("| NO |") and "02_fine_tuning" not in table
-    assert rehearsal.main([str(tmp_path)]) == 1
+    assert rehearsal.main(["summary", str(tmp_path)]) == 1
+
+
+def test_the_passes_are_the_stand_ins_always_and_the_data_folder_where_it_exists(tmp_path):
+    only_stand_ins = rehearsal.passes(tmp_path / "missing", tmp_path / "build")
+    assert list(only_stand_ins) == ["stand-ins"] and only_stand_ins["stand-ins"]["ACV_DATA_DIR"] == ""
+    both = rehearsal.passes(tmp_path, tmp_path / "build")
+    assert len(both) == 2
+    for env in both.values():
+        assert (env["ACV_REHEARSAL"], env["ACV_PROFILE"], env["ACV_OFFLINE"]) == ("1", "full", "1")
+    assert [Path(env["ACV_BUILD_DIR"]).name for env in both.values()] == ["rehearsal", "rehearsal-real"]
