@@ -17,7 +17,8 @@ The global batch is the per-replica batch (the profile's ``batch_size``) times t
 replicas (``global_batch``); learning rates stay the course's. On a GPU of compute
 capability 7.0 or more, the ``full`` profile also turns on mixed precision
 (``mixed_float16``; output layers stay float32) and XLA (``jit_compile``):
-``acceleration``. ``ACV_FAST=0`` turns both off.
+``accelerate``. ``ACV_FAST=0`` turns both off; ``ACV_FAST=force`` turns both on anywhere,
+so that a rehearsal on a CPU runs the GPU's code path.
 """
 
 from __future__ import annotations
@@ -202,8 +203,11 @@ class Acceleration:
 def decide(profile: str, compute_capabilities: list[tuple[int, int]], n_replicas: int,
            switch: str | None) -> Acceleration:
     """Mixed precision and XLA for ``profile`` on GPUs of these compute capabilities (pure)."""
-    if str(switch or "").strip().lower() in {"0", "false", "no", "off"}:
+    switch = str(switch or "").strip().lower()
+    if switch in {"0", "false", "no", "off"}:
         return Acceleration(False, False, f"turned off by {FAST_VAR}")
+    if switch == "force":  # a GPU's code path on any machine: for rehearsing it on a CPU
+        return Acceleration(True, n_replicas == 1, f"forced by {FAST_VAR}=force")
     if not compute_capabilities:
         return Acceleration(False, False, "no GPU (on a CPU both are slower here: benchmarks/bench_xla_small_cnn.py)")
     if profile != "full":

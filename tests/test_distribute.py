@@ -60,6 +60,7 @@ def test_the_global_batch_is_per_replica_times_replicas_and_rejects_nonsense():
     ("full", [(8, 0)], 1, "0", False, False),    # the switch
     ("cpu", [(8, 0)], 1, None, False, False),    # cpu profile on a GPU keeps float32
     ("full", [], 1, None, False, False),         # no GPU
+    ("full", [], 1, "force", True, True),        # the GPU's code path on a CPU, for a rehearsal
 ])
 def test_mixed_precision_and_xla_only_where_they_help(profile, capabilities, replicas, switch, mixed, xla):
     decided = distribute.decide(profile, capabilities, replicas, switch)
