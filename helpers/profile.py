@@ -154,7 +154,7 @@ class Settings:
     notebook: str
     profile: str
     values: Mapping[str, Any] = field(default_factory=dict)
-    rehearsal: bool = False  # data sizes cut to a couple of batches (helpers.rehearsal)
+    rehearsal: bool = False  # each data size cut to one batch, first seed only (helpers.rehearsal)
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. for the profile values.

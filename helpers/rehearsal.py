@@ -172,8 +172,9 @@ def run(notebooks: list[str], data: Path | None, build: Path = Path("build")) ->
         environment = {**os.environ, **env}
         if not env["ACV_DATA_DIR"]:
             environment.pop("ACV_DATA_DIR")  # the stand-ins: no data folder at all
-        running[name] = (subprocess.Popen([sys.executable, *NBVAL, *notebooks], env=environment,
-                                          stdout=log.open("w"), stderr=subprocess.STDOUT), log, env)
+        with log.open("w") as out:  # the child keeps its own copy of the file descriptor
+            running[name] = (subprocess.Popen([sys.executable, *NBVAL, *notebooks], env=environment,
+                                              stdout=out, stderr=subprocess.STDOUT), log, env)
     worst = 0
     for name, (process, log, env) in running.items():
         code = process.wait()
