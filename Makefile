@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make run   set up, execute every notebook, print the results, build the reader
-#              (build/html/index.html)
+#   make run   set up, execute every notebook (two at a time: JOBS=1 for one after
+#              another), print the results, build the reader (build/html/index.html)
 #   make test  set up, then unit tests + nbval over every notebook (smoke profile)
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
@@ -19,6 +19,9 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # A data folder laid out as ACV_DATA_DIR expects (README, "Running offline").
 DATA ?= ../shared/data
+# Notebooks executed at the same time by make run and make reference, each in its own kernel:
+# one notebook keeps 2 cores about 70 % busy, two keep them busy (README, "How long make run takes").
+JOBS ?= 2
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
 
 .PHONY: setup run test test-real rehearse reference badges lab clean
@@ -33,7 +36,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(PY) -m helpers.runner $(NOTEBOOKS)
+	$(PY) -m helpers.runner --jobs $(JOBS) $(NOTEBOOKS)
 	$(PY) -m helpers.figures
 	$(PY) -m helpers.reader
 
@@ -68,7 +71,7 @@ REFERENCE_NOTEBOOKS ?= $(filter-out notebooks/00_%,$(NOTEBOOKS))
 reference: setup
 	@test -d "$(DATA)" || { echo "no data folder at $(DATA); run: make reference DATA=/path/to/acv-data"; exit 2; }
 	ACV_PROFILE=cpu ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/reference \
-		$(PY) -m helpers.runner $(REFERENCE_NOTEBOOKS) --out build/reference/executed
+		$(PY) -m helpers.runner --jobs $(JOBS) $(REFERENCE_NOTEBOOKS) --out build/reference/executed
 	mkdir -p reference/cpu
 	cp build/reference/metrics/*.json reference/cpu/
 	$(PY) -m helpers.results --readme

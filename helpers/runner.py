@@ -1,17 +1,26 @@
 """Execute notebooks headless and summarise what they recorded (``make run``).
 
-    python -m helpers.runner notebooks/*.ipynb
+    python -m helpers.runner notebooks/*.ipynb            # one after another
+    python -m helpers.runner --jobs 2 notebooks/*.ipynb   # two at a time (make run)
 
 Writes ``build/executed/<name>.ipynb`` for each notebook, shows a progress
 bar over its cells, prints a table of every notebook's recorded numbers and
 where the time went (the slowest cells of each notebook, also written to
 ``build/timing.json``), and exits non-zero naming the notebook and cell that failed.
+
+With ``--jobs N`` each notebook runs in a process of its own, N at a time, the
+longest first (by the previous run's ``build/timing.json``, else our reference
+runs). Why it pays on 2 cores: a notebook keeps them busy only part of the time
+(small models, tracing, one-threaded NumPy and scikit-learn), so a second one fills
+the gaps. Timings printed inside a notebook then include sharing the CPU.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -22,8 +31,8 @@ from . import report
 CELL_TIMEOUT_S = 3600
 
 
-def execute(path: Path, out_dir: Path) -> float:
-    """Run one notebook top to bottom in its own folder; returns seconds taken."""
+def execute(path: Path, out_dir: Path, progress: bool = True) -> tuple[float, list]:
+    """Run one notebook top to bottom in its own folder; returns (seconds taken, cell_seconds)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -31,11 +40,18 @@ def execute(path: Path, out_dir: Path) -> float:
 
     nb = nbformat.read(path, as_version=4)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    bar = tqdm(total=len(code_cells), desc=path.stem, unit="cell", file=sys.stdout, leave=True)
+    bar = tqdm(total=len(code_cells), desc=path.stem, unit="cell", file=sys.stdout, leave=True, disable=not progress)
+    done = []
+
+    def cell_done(cell, cell_index, execute_reply):
+        done.append(cell_index)
+        bar.update(1)
+        if not progress:  # a child of --jobs: its log says how far it got (see last_cell)
+            print(f"cell {len(done)}/{len(code_cells)}", flush=True)
+
     client = NotebookClient(
         nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        on_cell_executed=lambda cell, cell_index, execute_reply: bar.update(1),
+        resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=cell_done,
     )
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,21 +123,112 @@ def summary_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def expected_seconds(paths: list[Path], timing_path: Path) -> dict[str, float]:
+    """How long each notebook took before: the previous run's timing.json, else our reference
+    runs (reference/cpu/); a notebook found in neither is expected to be the longest."""
+    known: dict[str, float] = {}
+    reference = report.ROOT / "reference" / "cpu"
+    for path in paths:
+        recorded = reference / f"{path.stem}.json"
+        if recorded.exists():
+            known[path.stem] = float(json.loads(recorded.read_text()).get("wall_time_s", 0.0))
+    if timing_path.exists():
+        for name, rows in json.loads(timing_path.read_text()).items():
+            known[name] = sum(row["seconds"] for row in rows)
+    return {p.stem: known.get(p.stem, float("inf")) for p in paths}
+
+
+def longest_first(paths: list[Path], seconds: dict[str, float]) -> list[Path]:
+    """The order that keeps N workers busy to the end: longest expected first (ties: as given)."""
+    return sorted(paths, key=lambda p: -seconds[p.stem])
+
+
+STATUS_EVERY_S = 60
+
+
+def last_cell(log_path: Path) -> str:
+    """'cell 7/26' from a child's log: how far its notebook has got."""
+    lines = [line for line in log_path.read_text().splitlines() if line.startswith("cell ")] if log_path.exists() else []
+    return lines[-1] if lines else "starting"
+
+
+def run_in_parallel(paths: list[Path], out_dir: Path, jobs: int, timing_path: Path) -> dict | None:
+    """Run the notebooks `jobs` at a time, each in a child process (this module, one notebook,
+    no progress bar, its output in out_dir/<name>.log). Returns their cell timings, or None
+    after a failure: then the others still running are stopped, and none is started."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    waiting = longest_first(paths, expected_seconds(paths, timing_path))
+    running: dict[str, tuple[subprocess.Popen, Path, float]] = {}
+    timings: dict[str, list] = {}
+    failed = None
+    print(f"{len(paths)} notebooks, {jobs} at a time, longest first; each one's output in {out_dir}/<name>.log")
+    began_all, last_status = time.perf_counter(), time.perf_counter()
+    while (waiting or running) and failed is None:
+        while waiting and len(running) < jobs:
+            path = waiting.pop(0)
+            log = open(out_dir / f"{path.stem}.log", "w")
+            child = subprocess.Popen([sys.executable, "-m", "helpers.runner", "--one", str(path), "--out", str(out_dir)],
+                                     stdout=log, stderr=subprocess.STDOUT, cwd=report.ROOT)
+            log.close()  # the child holds its own copy
+            running[path.stem] = (child, path, time.perf_counter())
+            print(f"  started {path.stem}" + (f" (beside {', '.join(n for n in running if n != path.stem)})" if len(running) > 1 else ""))
+        time.sleep(1.0)
+        if time.perf_counter() - last_status >= STATUS_EVERY_S:
+            last_status = time.perf_counter()
+            print(f"  ... {(last_status - began_all) / 60:.0f} min: "
+                  + ", ".join(f"{name} {last_cell(out_dir / f'{name}.log')}" for name in running), flush=True)
+        for name, (child, path, began) in list(running.items()):
+            if child.poll() is None:
+                continue
+            del running[name]
+            if child.returncode != 0:
+                failed = path
+                break
+            import nbformat
+            timings[name] = cell_seconds(nbformat.read(out_dir / path.name, as_version=4))
+            print(f"  {path.name}: {time.perf_counter() - began:.0f} s")
+    if failed is None:
+        return timings
+    for child, _, _ in running.values():
+        child.send_signal(signal.SIGTERM)  # the child shuts its kernel down on the way out
+    for child, _, _ in running.values():
+        child.wait()
+    print((out_dir / f"{failed.stem}.log").read_text().strip().split("\n\n")[-1], file=sys.stderr)
+    print(f"The partly executed notebook is in {out_dir / failed.name}; its output in {out_dir / failed.stem}.log."
+          + (f" Stopped: {', '.join(running)}." if running else ""), file=sys.stderr)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--out", type=Path, default=report.build_dir() / "executed")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks run at the same time (default 1: in order)")
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)  # a child of --jobs: one notebook, no bar
     args = parser.parse_args(argv)
+    if args.one:
+        return run_one(args.one, args.out)
+    if not args.notebooks:
+        parser.error("name at least one notebook")
+    if args.jobs < 1:
+        parser.error(f"--jobs must be 1 or more, got {args.jobs}")
 
-    timings = {}
-    for path in args.notebooks:
-        try:
-            seconds, timings[path.stem] = execute(path, args.out)
-        except NotebookFailed as failure:
-            print(failure, file=sys.stderr)
-            print(f"The partly executed notebook is in {args.out / path.name}.", file=sys.stderr)
+    timing_path = args.out.parent / "timing.json"
+    if args.jobs > 1:
+        timings = run_in_parallel(args.notebooks, args.out, args.jobs, timing_path)
+        if timings is None:
             return 1
-        print(f"  {path.name}: {seconds:.0f} s")
+        timings = {p.stem: timings[p.stem] for p in args.notebooks}  # back in the given order
+    else:
+        timings = {}
+        for path in args.notebooks:
+            try:
+                seconds, timings[path.stem] = execute(path, args.out)
+            except NotebookFailed as failure:
+                print(failure, file=sys.stderr)
+                print(f"The partly executed notebook is in {args.out / path.name}.", file=sys.stderr)
+                return 1
+            print(f"  {path.name}: {seconds:.0f} s")
 
     names = {p.stem for p in args.notebooks}
     records = [r for r in report.load_all() if r["notebook"] in names]
@@ -129,9 +236,24 @@ def main(argv: list[str] | None = None) -> int:
     print(summary_table(records))
     print("\nWhere the time went (the five slowest cells of each notebook)\n")
     print(slowest_cells(timings))
-    timing_path = args.out.parent / "timing.json"
     timing_path.write_text(json.dumps({nb: [{"seconds": s, "cell": i, "source": src} for s, i, src in rows]
                                        for nb, rows in timings.items()}, indent=1) + "\n")
+    return 0
+
+
+def run_one(path: Path, out_dir: Path) -> int:
+    """A child of --jobs: one notebook, no progress bar; SIGTERM ends it through the same
+    clean-up as an error, so its kernel is shut down too."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        seconds, _ = execute(path, out_dir, progress=False)
+    except NotebookFailed as failure:
+        print(f"\n\n{failure}", file=sys.stderr)
+        return 1
+    print(f"{path.name}: {seconds:.0f} s")
     return 0
 
 

@@ -57,6 +57,8 @@ def test_only_smoke_is_deterministic_by_default():
     ("03_cifar10_resnet50_upsampling", {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64,
                                         "epochs": 4, "learning_rate": 0.01}),
     ("04_object_localization", {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64}),
+    # the design at CIFAR-10 scale: every network, the little-data arm's too, trains as long
+    ("06_transferability", {"n_per_class": 5000, "epochs": 20, "little_epochs": 20, "seeds": (0, 1, 2)}),
 ])
 def test_full_profile_keeps_the_course_settings(notebook, expected):
     values = profile.settings(notebook, "full").as_dict()
