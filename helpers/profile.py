@@ -97,7 +97,7 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
         "smoke": {"n_train": 2000, "n_test": 300, "epochs": 3, "batch_size": 64,
                   "comparison_n_train": 2000, "comparison_epochs": 1},
         "cpu": {"n_train": 60000, "n_test": 10000, "epochs": 3, "batch_size": 64,
-                "comparison_n_train": 12000, "comparison_epochs": 2},
+                "comparison_n_train": 6000, "comparison_epochs": 2},
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64,
                  "comparison_n_train": 60000, "comparison_epochs": 10},
     },

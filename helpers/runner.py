@@ -156,22 +156,25 @@ def run_in_parallel(paths: list[Path], out_dir: Path, jobs: int, timing_path: Pa
     """Run the notebooks `jobs` at a time, each in a child process (this module, one notebook,
     no progress bar, its output in out_dir/<name>.log). Returns their cell timings, or None
     after a failure: then the others still running are stopped, and none is started."""
+    import nbformat
+
     out_dir.mkdir(parents=True, exist_ok=True)
     waiting = longest_first(paths, expected_seconds(paths, timing_path))
     running: dict[str, tuple[subprocess.Popen, Path, float]] = {}
     timings: dict[str, list] = {}
     failed = None
-    print(f"{len(paths)} notebooks, {jobs} at a time, longest first; each one's output in {out_dir}/<name>.log")
+    print(f"{len(paths)} notebooks, {jobs} at a time, longest first; each one's output in {out_dir}/<name>.log",
+          flush=True)
     began_all, last_status = time.perf_counter(), time.perf_counter()
     while (waiting or running) and failed is None:
         while waiting and len(running) < jobs:
             path = waiting.pop(0)
-            log = open(out_dir / f"{path.stem}.log", "w")
-            child = subprocess.Popen([sys.executable, "-m", "helpers.runner", "--one", str(path), "--out", str(out_dir)],
-                                     stdout=log, stderr=subprocess.STDOUT, cwd=report.ROOT)
-            log.close()  # the child holds its own copy
+            with open(out_dir / f"{path.stem}.log", "w") as child_log:  # the child keeps its own handle
+                child = subprocess.Popen([sys.executable, "-m", "helpers.runner", "--one", str(path), "--out", str(out_dir)],
+                                         stdout=child_log, stderr=subprocess.STDOUT, cwd=report.ROOT)
             running[path.stem] = (child, path, time.perf_counter())
-            print(f"  started {path.stem}" + (f" (beside {', '.join(n for n in running if n != path.stem)})" if len(running) > 1 else ""))
+            beside = [n for n in running if n != path.stem]
+            print(f"  started {path.stem}" + (f" (beside {', '.join(beside)})" if beside else ""), flush=True)
         time.sleep(1.0)
         if time.perf_counter() - last_status >= STATUS_EVERY_S:
             last_status = time.perf_counter()
@@ -184,16 +187,16 @@ def run_in_parallel(paths: list[Path], out_dir: Path, jobs: int, timing_path: Pa
             if child.returncode != 0:
                 failed = path
                 break
-            import nbformat
             timings[name] = cell_seconds(nbformat.read(out_dir / path.name, as_version=4))
-            print(f"  {path.name}: {time.perf_counter() - began:.0f} s")
+            print(f"  {path.name}: {time.perf_counter() - began:.0f} s", flush=True)
     if failed is None:
         return timings
     for child, _, _ in running.values():
         child.send_signal(signal.SIGTERM)  # the child shuts its kernel down on the way out
     for child, _, _ in running.values():
         child.wait()
-    print((out_dir / f"{failed.stem}.log").read_text().strip().split("\n\n")[-1], file=sys.stderr)
+    log = (out_dir / f"{failed.stem}.log").read_text()
+    print(log[log.rfind("FAILED: "):].strip() if "FAILED: " in log else log.strip()[-2000:], file=sys.stderr)
     print(f"The partly executed notebook is in {out_dir / failed.name}; its output in {out_dir / failed.stem}.log."
           + (f" Stopped: {', '.join(running)}." if running else ""), file=sys.stderr)
     return None
@@ -251,7 +254,7 @@ def run_one(path: Path, out_dir: Path) -> int:
     try:
         seconds, _ = execute(path, out_dir, progress=False)
     except NotebookFailed as failure:
-        print(f"\n\n{failure}", file=sys.stderr)
+        print(failure, file=sys.stderr)  # starts with "FAILED: ", which the parent looks for
         return 1
     print(f"{path.name}: {seconds:.0f} s")
     return 0
