@@ -11,14 +11,9 @@ notebook. `--wall` adds the whole command's wall time (set-up, notebooks, figure
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
-
-def seconds_per_notebook(timing_path: Path) -> dict[str, float]:
-    """{notebook: seconds in its cells} from one make run's timing.json."""
-    rows = json.loads(timing_path.read_text())
-    return {name: sum(cell["seconds"] for cell in cells) for name, cells in rows.items()}
+from helpers.runner import seconds_in_cells
 
 
 def table(before: dict[str, float], after: dict[str, float], wall: tuple[float, float] | None = None) -> str:
@@ -42,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("after", type=Path)
     parser.add_argument("--wall", type=float, nargs=2, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args(argv)
-    print(table(seconds_per_notebook(args.before), seconds_per_notebook(args.after), args.wall))
+    print(table(seconds_in_cells(args.before), seconds_in_cells(args.after), args.wall))
     return 0
 
 

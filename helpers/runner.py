@@ -123,6 +123,12 @@ def summary_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def seconds_in_cells(timing_path: Path) -> dict[str, float]:
+    """{notebook: seconds in its cells} from a timing.json that a run wrote."""
+    rows = json.loads(timing_path.read_text())
+    return {name: sum(cell["seconds"] for cell in cells) for name, cells in rows.items()}
+
+
 def expected_seconds(paths: list[Path], timing_path: Path) -> dict[str, float]:
     """How long each notebook took before: the previous run's timing.json, else our reference
     runs (reference/cpu/); a notebook found in neither is expected to be the longest."""
@@ -133,8 +139,7 @@ def expected_seconds(paths: list[Path], timing_path: Path) -> dict[str, float]:
         if recorded.exists():
             known[path.stem] = float(json.loads(recorded.read_text()).get("wall_time_s", 0.0))
     if timing_path.exists():
-        for name, rows in json.loads(timing_path.read_text()).items():
-            known[name] = sum(row["seconds"] for row in rows)
+        known.update(seconds_in_cells(timing_path))
     return {p.stem: known.get(p.stem, float("inf")) for p in paths}
 
 
