@@ -67,6 +67,30 @@ class Claims:
         self._say(f"  holds: {line}")
         return True
 
+    def interval(self, claim: str, interval, floors, needs_real: bool = True) -> bool:
+        """Check an interval's *mean* against this profile's floor and print its verdict.
+
+        interval: a ``helpers.stats.Interval``. floors: as for ``at_least``; None (or None for this
+        profile) asserts nothing and only prints what the interval allows ("not distinguishable at
+        this budget" when it holds zero). Returns whether a floor was checked.
+        """
+        floor = None if floors is None else self.floor(floors)
+        shown = f"{claim}: {interval.text()} [{interval.word()}]"
+        if self.rehearsal:
+            self._say(f"  rehearsal: not checked: {shown}")
+            return False
+        if floor is None:
+            self._say(f"  not asserted, reported: {shown}")
+            return False
+        if needs_real and not self.real:
+            self._say(f"  not checked ({self.why_not_real}): {shown} (floor {floor:g} on the mean)")
+            return False
+        line = f"{shown} (floor {floor:g} on the mean, {self.profile})"
+        if not interval.mean >= floor:
+            raise AssertionError(f"claim failed: {line}")
+        self._say(f"  holds: {line}")
+        return True
+
     def holds(self, claim: str, condition: bool, detail: str = "", needs_real: bool = True,
               profiles: tuple[str, ...] = PROFILES) -> bool:
         """Check that ``condition`` is true (in ``profiles`` only); returns whether it was checked."""

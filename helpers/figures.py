@@ -120,8 +120,9 @@ def transferability():
     for ax, split in zip(axes[0], splits):
         plots.plot_transfer_curves(curves[split], ax=ax)
         ax.set_title(f"{split} split")
-    fig.suptitle(f"CIFAR-10, measured ({record['profile']} profile, {record['numbers']['n_per_class']} images "
-                 f"per class, {record['numbers']['epochs']} epochs)", fontsize=9)
+    numbers = record["numbers"]
+    fig.suptitle(f"CIFAR-10, measured ({record['profile']} profile, {numbers['n_per_class']} training images per "
+                 f"class, early stopping, {len(numbers['seeds'])} seeds; bars: 95 % intervals)", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -253,19 +253,30 @@ TREATMENT_STYLES = {"BnB": ("tab:blue", "o", "none"), "BnB+": ("tab:blue", "o", 
 def plot_transfer_curves(curves: Mapping[str, Mapping], ax=None):
     """Yosinski et al.'s figure from measured numbers: accuracy on task B against n.
 
-    curves: {"baseB": {"mean", "std"}, "n": [n, ...], "<treatment>": {"mean": [...],
-    "std": [...]}} for the treatments BnB, BnB+, AnB, AnB+ (any subset); one
-    entry per n. The treatments are points with their spread over seeds, baseB a band.
+    curves: {"baseB": {"mean", "std"[, "low", "high"]}, "n": [n, ...], "<treatment>": {"mean": [...],
+    "std": [...][, "low": [...], "high": [...]]}} for the treatments BnB, BnB+, AnB, AnB+ (any subset);
+    one entry per n. Bars and baseB's band show the interval (low to high) where given, else
+    mean +- std.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.6))
     ns = np.asarray(curves["n"], float)
-    base = curves["baseB"]
-    ax.axhspan(base["mean"] - base["std"], base["mean"] + base["std"], color="gray", alpha=0.2, linewidth=0)
-    ax.axhline(base["mean"], color="gray", label="baseB (trained on B only)")
+
+    def band(entry):  # (mean, below, above) as arrays: the interval where it is known, else the spread
+        mean = np.asarray(entry["mean"], float)
+        low, high = entry.get("low"), entry.get("high")
+        if low is None or high is None or np.any(np.equal(low, None)):
+            std = np.asarray(entry["std"], float)
+            return mean, std, std
+        return mean, mean - np.asarray(low, float), np.asarray(high, float) - mean
+
+    base_mean, base_below, base_above = band(curves["baseB"])
+    ax.axhspan(base_mean - base_below, base_mean + base_above, color="gray", alpha=0.2, linewidth=0)
+    ax.axhline(base_mean, color="gray", label="baseB (trained on B only)")
     for offset, (name, (colour, marker, fill)) in zip((-0.12, -0.04, 0.04, 0.12), TREATMENT_STYLES.items()):
         if name in curves:
-            ax.errorbar(ns + offset, curves[name]["mean"], yerr=curves[name]["std"], color=colour, marker=marker,
+            mean, below, above = band(curves[name])
+            ax.errorbar(ns + offset, mean, yerr=[below, above], color=colour, marker=marker,
                         fillstyle=fill, linestyle="none", capsize=2, label=name)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="n: layers copied from the first network", ylabel="test accuracy on task B")

@@ -81,3 +81,30 @@ def _all_layers(model):
         yield layer
         if hasattr(layer, "layers"):
             yield from _all_layers(layer)
+
+
+def recompute_batchnorm_statistics(model: keras.Model, images, batch_size: int = 32) -> int:
+    """Replace every BatchNormalization layer's moving mean and variance by their average over ``images``.
+
+    images: (N, ...) what ``model`` takes, run through it in training mode one batch at a time;
+    batch k gets weight 1/(k+1) (momentum k/(k+1)), so after the last batch each moving
+    statistic is the plain mean of the per-batch statistics. Trainable weights do not change.
+    Layers that are frozen (trainable False) run in inference mode and keep their statistics.
+    Returns how many batches were run. Used to test whether stale moving averages, not the
+    weights, explain a model that is good in training mode and poor in inference mode.
+    """
+    if len(images) == 0 or batch_size < 1:
+        raise ValueError(f"need at least one image and batch_size >= 1; got {len(images)} images, batch_size {batch_size}")
+    layers = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.BatchNormalization)]
+    saved = [layer.momentum for layer in layers]
+    batches = 0
+    try:
+        for start in range(0, len(images), batch_size):
+            for layer in layers:
+                layer.momentum = batches / (batches + 1)  # new = old * momentum + batch * (1 - momentum)
+            model(images[start:start + batch_size], training=True)
+            batches += 1
+    finally:
+        for layer, momentum in zip(layers, saved):
+            layer.momentum = momentum
+    return batches

@@ -1,8 +1,10 @@
 """Yosinski et al.'s transfer experiment, small: split the classes into tasks A and B,
 train a network on each, then copy the first n layers of one into a fresh network for B.
 
-    split_classes("random" | "man-made vs natural")  ->  (classes of A, classes of B)
-    task(dataset, classes)                            ->  the images of those classes, relabelled 0..k-1
+    split_classes("mixed" | "man-made vs natural")   ->  (classes of A, classes of B)
+    task(dataset, classes, n_per_class, n_val_per_class, seed)
+                                                      ->  Task: those classes relabelled 0..k-1, with
+                                                          training, validation and test images
     build_net(n_classes)                              ->  a small convolutional network, LAYERS named
     transfer(source, n, n_classes, fine_tune)         ->  first n layers copied from source, the rest new
 
@@ -12,59 +14,89 @@ BnB+ (the same, fine-tuned), AnB (copied from A, frozen), AnB+ (from A, fine-tun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import keras
 import numpy as np
 
 from . import distribute
 from .data import Dataset
+from .sources import Source
 
 # The layers worth cutting at, input side first: four convolutional blocks and a dense layer.
 LAYERS = ("block1", "block2", "block3", "block4", "dense")
 WIDTHS = (32, 64, 128, 128)
 DENSE_UNITS = 256
-SPLITS = ("random", "man-made vs natural")
 TREATMENTS = ("BnB", "BnB+", "AnB", "AnB+")  # copied from baseB or baseA; "+": fine-tuned
 MAN_MADE = (0, 1, 8, 9)  # airplane, automobile, ship, truck in CIFAR-10's order
+# The two splits, fixed by design (CIFAR-10's class numbers):
+# - "mixed": each task holds two vehicles and three animals, and each class of B has a cousin in A
+#   (airplane/ship, automobile/truck, bird/frog, cat/dog, deer/horse): similar tasks.
+# - "man-made vs natural": A = the four vehicles, B = the six animals: the paper's dissimilar case.
+SPLIT_CLASSES = {
+    "mixed": ((0, 1, 2, 3, 4), (5, 6, 7, 8, 9)),
+    "man-made vs natural": (MAN_MADE, tuple(c for c in range(10) if c not in MAN_MADE)),
+}
+SPLITS = tuple(SPLIT_CLASSES)
 
 
-def split_classes(kind: str, seed: int = 0, n_classes: int = 10) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Classes of task A and task B.
+def split_classes(kind: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Classes of task A and task B for one of ``SPLITS`` (see ``SPLIT_CLASSES``)."""
+    if kind not in SPLIT_CLASSES:
+        raise ValueError(f"unknown split {kind!r}; expected one of: {', '.join(SPLITS)}")
+    return SPLIT_CLASSES[kind]
 
-    "random": a seeded half and half (similar tasks). "man-made vs natural":
-    A = CIFAR-10's four vehicles, B = its six animals (the paper's dissimilar case).
+
+@dataclass(frozen=True)
+class Task:
+    """One task's images, labels renumbered 0..k-1 in the order of ``class_names``.
+
+    x_*: (N, 32, 32, 3) uint8; y_*: (N,) int64. The validation images come from the data set's
+    training images (never from its test images) and are disjoint from x_train.
     """
-    if kind == "random":
-        order = np.random.default_rng(seed).permutation(n_classes)
-        half = n_classes // 2
-        return tuple(sorted(int(c) for c in order[:half])), tuple(sorted(int(c) for c in order[half:]))
-    if kind == "man-made vs natural":
-        return MAN_MADE, tuple(c for c in range(n_classes) if c not in MAN_MADE)
-    raise ValueError(f"unknown split {kind!r}; expected one of: {', '.join(SPLITS)}")
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple[str, ...]
+    source: Source
 
 
-def task(dataset: Dataset, classes, n_per_class: int | None = None, seed: int = 0) -> Dataset:
+def task(dataset: Dataset, classes, n_per_class: int | None = None, n_val_per_class: int = 0,
+         seed: int = 0) -> Task:
     """The images of ``classes`` only, labels renumbered 0..len(classes)-1 in the order given.
 
-    n_per_class: keep that many training images of each class (the first ones
-    of a seeded shuffle); the test split keeps all its images of those classes.
+    Each class's training images are shuffled with ``seed``; the first ``n_val_per_class`` become
+    validation images, the next ``n_per_class`` (None: all the rest) training images. The test
+    split keeps all its images of those classes. Raises ValueError when a class has too few.
     """
     classes = tuple(int(c) for c in classes)
     if len(set(classes)) != len(classes) or not classes:
         raise ValueError(f"classes must be distinct and not empty; got {classes}")
+    if n_val_per_class < 0 or (n_per_class is not None and n_per_class < 1):
+        raise ValueError(f"n_per_class must be at least 1 (or None) and n_val_per_class at least 0; "
+                         f"got {n_per_class} and {n_val_per_class}")
     lookup = np.full(max(len(dataset.class_names), max(classes) + 1), -1)
     lookup[list(classes)] = np.arange(len(classes))
-
-    def pick(x, y, limit):
-        index = np.flatnonzero(np.isin(y, classes))
-        if limit is not None:
-            index = index[np.random.default_rng(seed).permutation(len(index))]
-            index = np.sort(np.concatenate([index[y[index] == c][:limit] for c in classes]))
-        return x[index], lookup[y[index]]
-
-    x_train, y_train = pick(dataset.x_train, dataset.y_train, n_per_class)
-    x_test, y_test = pick(dataset.x_test, dataset.y_test, None)
+    order = np.random.default_rng(seed).permutation(len(dataset.y_train))
+    val_index, train_index = [], []
+    for c in classes:
+        mine = order[dataset.y_train[order] == c]  # this class's training images, shuffled
+        wanted = n_val_per_class + (n_per_class or 1)
+        if len(mine) < wanted:
+            raise ValueError(f"class {dataset.class_names[c]!r} has {len(mine)} training images; "
+                             f"{n_val_per_class} for validation and {n_per_class} for training need {wanted}")
+        val_index.append(mine[:n_val_per_class])
+        train_index.append(mine[n_val_per_class:n_val_per_class + n_per_class if n_per_class else None])
+    val_index, train_index = np.sort(np.concatenate(val_index)), np.sort(np.concatenate(train_index))
+    test_index = np.flatnonzero(np.isin(dataset.y_test, classes))
     names = tuple(dataset.class_names[c] for c in classes)
-    return Dataset(x_train, y_train, x_test, y_test, names, dataset.source)
+    return Task(dataset.x_train[train_index], lookup[dataset.y_train[train_index]],
+                dataset.x_train[val_index], lookup[dataset.y_train[val_index]],
+                dataset.x_test[test_index], lookup[dataset.y_test[test_index]], names, dataset.source)
 
 
 def build_net(n_classes: int, input_shape=(32, 32, 3), learning_rate: float = 1e-3) -> keras.Model:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home, reachable
+from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home, offline, reachable
 from .training import set_batchnorm_momentum
 
 WEIGHTS = ("auto", "imagenet", "random")
@@ -94,6 +94,27 @@ def _size_note(constructor: Callable, kwargs: dict) -> str:
     if constructor.__name__ == "MobileNetV2" and shape is not None and shape[0] not in MOBILENET_V2_SIZES:
         return f"; Keras has no MobileNetV2 weights for {shape[0]} px, so the 224-px weights are used"
     return ""
+
+
+def imagenet_argument(constructor: Callable, **kwargs) -> tuple[str | None, Source]:
+    """What to pass as ``weights=`` to ``constructor(weights=..., **kwargs)`` on this machine.
+
+    A local weight file's path where one lies in ``LOCAL_WEIGHT_FOLDERS``; else "imagenet"
+    (Keras downloads the file once into ~/.keras/models/) when the download host answers and
+    ``$ACV_OFFLINE`` is not set; else None (random weights). Returns ``(argument, Source)``,
+    without building the model. For a notebook that writes the Keras call itself;
+    ``application`` does the same and builds the model.
+    """
+    path, local = find_local_weights(constructor, **kwargs)
+    if path is not None:
+        return str(path), local
+    name = f"{constructor.__name__} weights"
+    if not offline() and reachable(WEIGHTS_HOST):
+        return "imagenet", Source(name, "imagenet", f"ImageNet weights (Keras download){_size_note(constructor, kwargs)}",
+                                  real=True)
+    why = "$ACV_OFFLINE is set" if offline() else f"{WEIGHTS_HOST} is not reachable"
+    return None, Source(name, "random", "random initialisation, no pretrained features", real=False,
+                        skipped=(local.detail, f"no download: {why}"))
 
 
 def application(constructor: Callable, weights: str = "auto", **kwargs):

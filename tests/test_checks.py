@@ -62,3 +62,17 @@ def test_a_rehearsal_checks_nothing_and_says_so(monkeypatch, capsys):
     assert not claims.holds("ours beats the course", False)
     out = capsys.readouterr().out
     assert "rehearsal: not checked: margin: -1.000" in out and "rehearsal: not checked: ours beats the course" in out
+
+
+def test_interval_claims_check_the_mean_and_print_the_verdict(capsys):
+    from helpers import stats
+
+    claims = checks.Claims("cpu")
+    gain = stats.over_seeds([0.02, 0.03, 0.04])
+    assert claims.interval("gain", gain, {"smoke": None, "cpu": 0.01, "full": 0.01})
+    assert "holds: gain: +0.030 (95 % interval" in capsys.readouterr().out
+    assert not claims.interval("tie", stats.over_seeds([-0.01, 0.02, 0.0]), None)
+    assert "not asserted, reported: tie: +0.003" in capsys.readouterr().out
+    assert "[not distinguishable]" in claims.lines[-1]
+    with pytest.raises(AssertionError, match="claim failed: gain: \\+0.030"):
+        claims.interval("gain", gain, {"smoke": None, "cpu": 0.05, "full": 0.05})

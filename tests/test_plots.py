@@ -117,3 +117,14 @@ def test_success_curves_draw_one_line_per_model_with_area_and_coco_average():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["ours: area 0.700, COCO-style 0.500", "constant box: area 0.500, COCO-style 0.100"]
     assert len(ax.get_lines()) == 4, "two curves and two threshold marks"
+
+
+def test_transfer_curves_draw_the_interval_where_the_record_has_one():
+    curves = {"n": [1, 2], "baseB": {"mean": 0.7, "std": 0.01, "low": 0.66, "high": 0.72},
+              "AnB": {"mean": [0.7, 0.6], "std": [0.01, 0.02], "low": [0.65, 0.50], "high": [0.71, 0.62]}}
+    ax = plots.plot_transfer_curves(curves).axes[0]
+    anb = next(c for c in ax.containers if c.get_label() == "AnB")
+    segments = anb.lines[2][0].get_segments()  # one vertical bar per n: [(x, low), (x, high)]
+    np.testing.assert_allclose([(s[0][1], s[1][1]) for s in segments], [(0.65, 0.71), (0.50, 0.62)])
+    band = ax.patches[0]  # baseB's band spans its interval, not mean +- std
+    assert (band.get_y(), band.get_y() + band.get_height()) == pytest.approx((0.66, 0.72))

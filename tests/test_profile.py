@@ -57,8 +57,10 @@ def test_only_smoke_is_deterministic_by_default():
     ("03_cifar10_resnet50_upsampling", {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64,
                                         "epochs": 4, "learning_rate": 0.01}),
     ("04_object_localization", {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64}),
-    # the design at CIFAR-10 scale: every network, the little-data arm's too, trains as long
-    ("06_transferability", {"n_per_class": 5000, "epochs": 20, "little_epochs": 20, "seeds": (0, 1, 2)}),
+    # the design at CIFAR-10 scale: every network, the little-data arm's too, trains until its
+    # validation accuracy stops improving (5 epochs' patience), 5 seeds
+    ("06_transferability", {"n_per_class": 4500, "n_val_per_class": 500, "max_epochs": 60, "patience": 5,
+                            "seeds": (0, 1, 2, 3, 4)}),
 ])
 def test_full_profile_keeps_the_course_settings(notebook, expected):
     values = profile.settings(notebook, "full").as_dict()
@@ -71,3 +73,12 @@ def test_settings_table_shows_every_profile_side_by_side_and_marks_this_run():
     assert header.split() == ["setting", "smoke", "(this", "run)", "cpu", "full"]
     epochs = next(r for r in rows if r.split()[0] == "epochs").split()
     assert epochs[1:] == [str(profile.NOTEBOOKS["04_object_localization"][p]["epochs"]) for p in profile.PROFILES]
+
+
+def test_acv_seeds_repeats_seeded_experiments_for_reference_runs(monkeypatch):
+    monkeypatch.setenv(profile.SEEDS_VAR, "5")
+    assert profile.settings("06_transferability", "cpu").seeds == (0, 1, 2, 3, 4)
+    assert "seeds" not in profile.settings("01_feature_extraction", "cpu").as_dict()
+    monkeypatch.setenv(profile.SEEDS_VAR, "five")
+    with pytest.raises(ValueError, match="ACV_SEEDS must be a whole number of seeds, 1 or more; got 'five'"):
+        profile.settings("06_transferability", "cpu")

@@ -34,20 +34,24 @@ def _record(notebook, numbers, real=True, profile="cpu"):
 def test_the_table_changes_when_a_record_does(tmp_path, monkeypatch):
     monkeypatch.setattr(results, "REFERENCE_DIR", tmp_path)
     (tmp_path / "cpu").mkdir()
-    numbers = {"n_per_class": 500, "epochs": 6, "seeds": [0, 1],
-               "curves": {"random": {"baseB": {"mean": 0.6, "std": 0.01}}},
-               "findings": {"random": {"anb_plus_worst_vs_base": 0.02, "anb_plus_best_vs_base": 0.05,
-                                       "anb_loss_first": -0.016, "anb_loss_deepest": 0.024}}}
+    interval = lambda mean, low, high: {"mean": mean, "low": low, "high": high, "n": 5, "method": "t over seeds"}
+    numbers = {"n_per_class": 250, "n_val_per_class": 50, "seeds": [0, 1, 2, 3, 4],
+               "curves": {"mixed": {"baseB": {"mean": 0.6, "std": 0.01}}},
+               "findings": {"mixed": {"anb_plus_minus_bnb_plus": interval(0.004, -0.01, 0.018),
+                                      "anb_plus_minus_base": interval(0.03, 0.01, 0.05),
+                                      "bnb_plus_minus_base": interval(0.026, 0.012, 0.04),
+                                      "anb_depth_loss": interval(0.024, 0.002, 0.046)}},
+               "dissimilar_extra_loss": None}
     path = tmp_path / "cpu" / "06_transferability.json"
     path.write_text(json.dumps(_record("06_transferability", numbers)))
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{results.START}\nold table\n{results.END}\nrest\n")
     assert results.rewrite_readme(path=readme)
     first = readme.read_text()
-    assert "-0.024 at n = 4" in first and "old table" not in first and first.endswith("rest\n")
-    numbers["findings"]["random"]["anb_loss_deepest"] = 0.05
+    assert "AnB+ - BnB+ +0.004 (-0.010 to +0.018)" in first and "old table" not in first and first.endswith("rest\n")
+    numbers["findings"]["mixed"]["anb_depth_loss"] = interval(0.05, 0.03, 0.07)
     path.write_text(json.dumps(_record("06_transferability", numbers)))
-    assert results.rewrite_readme(path=readme) and "-0.050 at n = 4" in readme.read_text()
+    assert results.rewrite_readme(path=readme) and "at n = 4 +0.050 (+0.030 to +0.070)" in readme.read_text()
     assert not results.rewrite_readme(path=readme), "a second rewrite changes nothing"
 
 

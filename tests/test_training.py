@@ -47,3 +47,20 @@ def test_set_batchnorm_momentum_reaches_nested_layers_and_changes_training():
     np.testing.assert_allclose(bn.moving_mean.numpy(), 2.0, rtol=1e-5)
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\); got 1.5"):
         training.set_batchnorm_momentum(outer, 1.5)
+
+
+def test_recompute_batchnorm_statistics_averages_the_batches_and_keeps_the_weights():
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.BatchNormalization(momentum=0.99)(inputs))
+    bn = model.layers[-1]
+    x = np.array([[0.0, 10.0], [2.0, 10.0], [4.0, 30.0], [6.0, 30.0]], "float32")
+    gamma = bn.gamma.numpy().copy()
+    assert training.recompute_batchnorm_statistics(model, x, batch_size=2) == 2
+    # batch means (1, 10) and (5, 30): averaged (3, 20); batch variances (1, 0) and (1, 0): averaged (1, 0)
+    np.testing.assert_allclose(bn.moving_mean.numpy(), [3.0, 20.0], rtol=1e-6)
+    np.testing.assert_allclose(bn.moving_variance.numpy(), [1.0, 0.0], atol=1e-6)
+    np.testing.assert_array_equal(bn.gamma.numpy(), gamma)
+    assert bn.momentum == 0.99, "the layer's own momentum is restored"
+    # with momentum 0.99, one ordinary training-mode pass would have left the mean near its start (0)
+    with pytest.raises(ValueError, match="need at least one image"):
+        training.recompute_batchnorm_statistics(model, x[:0])

@@ -6,11 +6,11 @@ import pytest
 from helpers import data, transfer
 
 
-def test_random_split_is_two_disjoint_halves_fixed_by_the_seed():
-    a, b = transfer.split_classes("random", seed=3)
-    assert len(a) == len(b) == 5 and set(a) | set(b) == set(range(10)) and not set(a) & set(b)
-    assert (a, b) == transfer.split_classes("random", seed=3)
-    assert (a, b) != transfer.split_classes("random", seed=4)
+def test_mixed_split_puts_two_vehicles_and_three_animals_in_each_task():
+    a, b = transfer.split_classes("mixed")
+    assert set(a) | set(b) == set(range(10)) and not set(a) & set(b)
+    for classes in (a, b):
+        assert len(set(classes) & set(transfer.MAN_MADE)) == 2 and len(classes) == 5
 
 
 def test_man_made_against_natural_uses_cifar_vehicles():
@@ -18,7 +18,7 @@ def test_man_made_against_natural_uses_cifar_vehicles():
     names = data.CIFAR10_CLASSES
     assert [names[c] for c in a] == ["airplane", "automobile", "ship", "truck"]
     assert len(b) == 6 and "cat" in [names[c] for c in b]
-    with pytest.raises(ValueError, match="'vehicles'; expected one of: random, man-made vs natural"):
+    with pytest.raises(ValueError, match="'vehicles'; expected one of: mixed, man-made vs natural"):
         transfer.split_classes("vehicles")
 
 
@@ -34,10 +34,25 @@ def test_task_keeps_the_classes_and_renumbers_them_in_the_given_order():
     sub = transfer.task(_toy(), (7, 2))
     assert set(np.unique(sub.y_train)) == {0, 1} and sub.class_names == ("horse", "bird")
     np.testing.assert_array_equal(sub.x_train[sub.y_train == 0][:, 0, 0, 0] // 20, 7)
-    small = transfer.task(_toy(), (7, 2), n_per_class=2)
-    assert np.bincount(small.y_train).tolist() == [2, 2] and len(small.y_test) == len(sub.y_test)
+    assert len(sub.y_val) == 0 and len(sub.y_train) == 12
     with pytest.raises(ValueError, match="distinct"):
         transfer.task(_toy(), (1, 1))
+
+
+def test_task_carves_validation_images_from_training_images_only():
+    toy = _toy(100)  # ten images of each class in training
+    small = transfer.task(toy, (7, 2), n_per_class=4, n_val_per_class=3, seed=1)
+    assert np.bincount(small.y_train).tolist() == [4, 4] and np.bincount(small.y_val).tolist() == [3, 3]
+    assert len(small.y_test) == len(transfer.task(toy, (7, 2)).y_test)  # the test split keeps all
+    rows = lambda x: {arr.tobytes() for arr in x}  # every toy image is unique: sets of bytes compare them
+    assert not rows(small.x_train) & rows(small.x_val), "validation images must not be trained on"
+    assert rows(small.x_val) <= rows(toy.x_train)
+    again = transfer.task(toy, (7, 2), n_per_class=4, n_val_per_class=3, seed=1)
+    np.testing.assert_array_equal(small.x_val, again.x_val)  # fixed by the seed
+    other = transfer.task(toy, (7, 2), n_per_class=4, n_val_per_class=3, seed=2)
+    assert rows(other.x_train) != rows(small.x_train)
+    with pytest.raises(ValueError, match="'horse' has 10 training images; 3 for validation and 8 for training need 11"):
+        transfer.task(toy, (7, 2), n_per_class=8, n_val_per_class=3)
 
 
 def test_transfer_copies_and_freezes_the_first_n_layers_only():

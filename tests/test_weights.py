@@ -160,3 +160,20 @@ def test_retracing_warnings_are_dropped_and_other_tensorflow_warnings_kept(caplo
         logger.warning("something a learner should see")
     messages = [r.getMessage() for r in caplog.records]
     assert messages == ["something a learner should see"]
+
+
+def test_imagenet_argument_is_a_local_path_then_imagenet_then_none(empty_keras_home, data_dir, monkeypatch):
+    (data_dir / "models").mkdir()
+    (data_dir / "models" / TINY_FILE).write_bytes(b"not empty")
+    argument, source = weights.imagenet_argument(keras.applications.MobileNetV2, **TINY)
+    assert argument == str(data_dir / "models" / TINY_FILE) and source.real
+    (data_dir / "models" / TINY_FILE).unlink()
+    argument, source = weights.imagenet_argument(keras.applications.MobileNetV2, **TINY)  # conftest: offline
+    assert argument is None and not source.real and "ACV_OFFLINE is set" in source.notice()
+    monkeypatch.delenv("ACV_OFFLINE")
+    monkeypatch.setattr(weights, "reachable", lambda host: True)
+    argument, source = weights.imagenet_argument(keras.applications.MobileNetV2, **TINY)
+    assert argument == "imagenet" and source.kind == "imagenet"
+    monkeypatch.setattr(weights, "reachable", lambda host: False)
+    argument, source = weights.imagenet_argument(keras.applications.MobileNetV2, **TINY)
+    assert argument is None and f"{weights.WEIGHTS_HOST} is not reachable" in source.notice()

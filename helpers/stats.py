@@ -1,0 +1,175 @@
+"""How sure is a difference? One vocabulary for every comparison in the notebooks.
+
+Two ways to put an interval on a number, and one sentence made from it:
+
+    over_seeds([0.71, 0.69, 0.74])                   ->  Interval: mean, t-interval (ddof = 1)
+    paired_over_seeds(treatment, control)            ->  Interval of the per-seed differences
+    paired_bootstrap(scores_a, scores_b)             ->  Interval of mean(a) - mean(b), resampling
+                                                         the same test images for both models
+    interval.verdict("AnB+", "baseB")                ->  "AnB+ ahead of baseB by +0.034 (95 % interval
+                                                         +0.012 to +0.056)", or "AnB+ and baseB not
+                                                         distinguishable at this budget: -0.009 to +0.015"
+
+Seeds: use them when the run repeats a whole training with different seeds (the
+variation comes from training). Bootstrap: use it when two models are scored on the
+same test images (the variation comes from which images were drawn); it says nothing
+about how another training run would score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats as _scipy_stats
+
+LEVEL = 0.95
+BOOTSTRAP_RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean (or difference of means) with a two-sided interval at ``level``.
+
+    low and high are None when there is no spread to measure (one seed).
+    """
+
+    mean: float
+    low: float | None
+    high: float | None
+    n: int  # seeds, or test images for a bootstrap
+    method: str  # "t over seeds" or "paired bootstrap over images"
+    level: float = LEVEL
+    values: tuple[float, ...] = field(default=())  # per seed, where the interval is over seeds
+
+    @property
+    def known(self) -> bool:
+        """True when the interval could be measured (two or more seeds or images)."""
+        return self.low is not None and self.high is not None
+
+    @property
+    def sign(self) -> int:
+        """+1 when the whole interval is above zero, -1 below, 0 when it holds zero or is unknown."""
+        if not self.known:
+            return 0
+        return 1 if self.low > 0 else -1 if self.high < 0 else 0
+
+    def range_text(self, fmt: str = "{:+.3f}") -> str:
+        """"+0.012 to +0.056", or "no interval (one seed)"."""
+        if not self.known:
+            return f"no interval (n = {self.n})"
+        return f"{fmt.format(self.low)} to {fmt.format(self.high)}"
+
+    def text(self, fmt: str = "{:+.3f}") -> str:
+        """"+0.034 (95 % interval +0.012 to +0.056, t over 3 seeds)", or "... paired bootstrap over 500 images"."""
+        if not self.known:
+            return f"{fmt.format(self.mean)} (no interval: n = {self.n})"
+        unit = "seeds" if "seed" in self.method else "images"
+        how = self.method.replace(" over seeds", "").replace(" over images", "")
+        return (f"{fmt.format(self.mean)} ({self.level * 100:.0f} % interval {self.range_text(fmt)}, "
+                f"{how} over {self.n:,} {unit})")
+
+    def verdict(self, first: str, second: str, fmt: str = "{:+.3f}") -> str:
+        """The sentence the interval allows about ``first - second``.
+
+        "A ahead of B by ...", "A behind B by ...", or "A and B not distinguishable at this
+        budget: ..." when the interval holds zero (or could not be measured).
+        """
+        if self.sign > 0:
+            return f"{first} ahead of {second} by {self.text(fmt)}"
+        if self.sign < 0:
+            return f"{first} behind {second} by {self.text(fmt)}"
+        if not self.known:
+            return f"{first} and {second} not distinguishable: {self.text(fmt)}"
+        return f"{first} and {second} not distinguishable at this budget: {self.text(fmt)}"
+
+    def word(self) -> str:
+        """"ahead", "behind" or "not distinguishable": the verdict in one word, for records."""
+        return {1: "ahead", -1: "behind", 0: "not distinguishable"}[self.sign]
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Interval":
+        """The Interval that ``as_dict`` wrote (a recorded run's JSON)."""
+        return cls(record["mean"], record["low"], record["high"], record["n"], record["method"],
+                   record.get("level", LEVEL), tuple(record.get("values", ())))
+
+    def as_dict(self) -> dict:
+        return {"mean": self.mean, "low": self.low, "high": self.high, "n": self.n, "method": self.method,
+                "level": self.level, "verdict": self.word(), "values": list(self.values)}
+
+
+def _as_1d(values, name: str) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D list of numbers; got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds a value that is not finite: {array.tolist()}")
+    return array
+
+
+def over_seeds(values, level: float = LEVEL) -> Interval:
+    """Mean of per-seed numbers with Student's t-interval (sample spread, ddof = 1).
+
+    values: (n_seeds,) one number per seed. With one seed the interval is unknown.
+    """
+    _check_level(level)
+    x = _as_1d(values, "values")
+    mean = float(x.mean())
+    if x.size < 2:
+        return Interval(mean, None, None, int(x.size), "t over seeds", level, tuple(x.tolist()))
+    sem = float(x.std(ddof=1)) / np.sqrt(x.size)
+    half = float(_scipy_stats.t.ppf(0.5 + level / 2, df=x.size - 1)) * sem
+    return Interval(mean, mean - half, mean + half, int(x.size), "t over seeds", level, tuple(x.tolist()))
+
+
+def spread(values) -> float:
+    """Sample standard deviation (ddof = 1) of per-seed numbers; 0.0 for one seed."""
+    x = _as_1d(values, "values")
+    return float(x.std(ddof=1)) if x.size > 1 else 0.0
+
+
+def paired_over_seeds(treatment, control, level: float = LEVEL) -> Interval:
+    """Interval of ``treatment - control`` where both were measured with the same seeds.
+
+    treatment, control: (n_seeds,), entry i from seed i in both. Pairing removes what a seed
+    does to both arms alike (the data drawn, the split), so the interval is of the differences.
+    """
+    a, b = _as_1d(treatment, "treatment"), _as_1d(control, "control")
+    if a.shape != b.shape:
+        raise ValueError(f"treatment and control need one number per seed each; got {a.size} and {b.size}")
+    return over_seeds(a - b, level)
+
+
+def paired_bootstrap(scores_a, scores_b, level: float = LEVEL, resamples: int = BOOTSTRAP_RESAMPLES,
+                     seed: int = 0) -> Interval:
+    """Percentile interval of ``mean(scores_a) - mean(scores_b)`` over resampled test images.
+
+    scores_a, scores_b: (n_images,) a per-image score of two models on the *same* images, in
+    the same order (1.0/0.0 for right/wrong, or an IoU). Each resample draws n images with
+    replacement and scores both models on that draw, so an image that is hard for both
+    counts against both.
+    """
+    _check_level(level)
+    a, b = _as_1d(scores_a, "scores_a"), _as_1d(scores_b, "scores_b")
+    if a.shape != b.shape:
+        raise ValueError(f"paired scores need the same images: got {a.size} and {b.size} scores")
+    if resamples < 100:
+        raise ValueError(f"resamples must be at least 100 for a {level:.0%} interval; got {resamples}")
+    difference = a - b
+    mean = float(difference.mean())
+    if difference.size < 2:
+        return Interval(mean, None, None, int(difference.size), "paired bootstrap over images", level)
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    chunk = max(1, 2_000_000 // difference.size)  # resamples at a time: bounded memory for large test sets
+    for start in range(0, resamples, chunk):
+        stop = min(resamples, start + chunk)
+        picks = rng.integers(0, difference.size, size=(stop - start, difference.size))  # (chunk, n_images)
+        means[start:stop] = difference[picks].mean(axis=1)
+    low, high = np.quantile(means, [0.5 - level / 2, 0.5 + level / 2])
+    return Interval(mean, float(low), float(high), int(difference.size), "paired bootstrap over images", level)
+
+
+def _check_level(level: float) -> None:
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1 (0.95 for a 95 % interval); got {level!r}")
