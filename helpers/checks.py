@@ -50,22 +50,8 @@ class Claims:
 
         fmt: how to show the value ("{:.1f}x" for a speed-up).
         """
-        floor = self.floor(floors)
-        shown = f"{claim}: {fmt.format(value)}"
-        if self.rehearsal:
-            self._say(f"  rehearsal: not checked: {shown}")
-            return False
-        if floor is None:
-            self._say(f"  not claimed in {self.profile}: {shown}")
-            return False
-        if needs_real and not self.real:
-            self._say(f"  not checked ({self.why_not_real}): {shown} (floor {floor:g})")
-            return False
-        line = f"{shown} (floor {floor:g}, {self.profile})"
-        if not value >= floor:
-            raise AssertionError(f"claim failed: {line}")
-        self._say(f"  holds: {line}")
-        return True
+        return self._against_floor(f"{claim}: {fmt.format(value)}", value, self.floor(floors), needs_real,
+                                   without_floor=f"not claimed in {self.profile}")
 
     def interval(self, claim: str, interval, floors, needs_real: bool = True) -> bool:
         """Check an interval's *mean* against this profile's floor and print its verdict.
@@ -74,19 +60,24 @@ class Claims:
         profile) asserts nothing and only prints what the interval allows ("not distinguishable at
         this budget" when it holds zero). Returns whether a floor was checked.
         """
-        floor = None if floors is None else self.floor(floors)
-        shown = f"{claim}: {interval.text()} [{interval.word()}]"
+        return self._against_floor(f"{claim}: {interval.text()} [{interval.word()}]", interval.mean,
+                                   None if floors is None else self.floor(floors), needs_real,
+                                   without_floor="not asserted, reported", on=" on the mean")
+
+    def _against_floor(self, shown: str, value: float, floor: float | None, needs_real: bool,
+                       without_floor: str, on: str = "") -> bool:
+        """One line for ``shown``; raise when ``value`` is below ``floor``. Returns whether it was checked."""
         if self.rehearsal:
             self._say(f"  rehearsal: not checked: {shown}")
             return False
         if floor is None:
-            self._say(f"  not asserted, reported: {shown}")
+            self._say(f"  {without_floor}: {shown}")
             return False
         if needs_real and not self.real:
-            self._say(f"  not checked ({self.why_not_real}): {shown} (floor {floor:g} on the mean)")
+            self._say(f"  not checked ({self.why_not_real}): {shown} (floor {floor:g}{on})")
             return False
-        line = f"{shown} (floor {floor:g} on the mean, {self.profile})"
-        if not interval.mean >= floor:
+        line = f"{shown} (floor {floor:g}{on}, {self.profile})"
+        if not value >= floor:
             raise AssertionError(f"claim failed: {line}")
         self._say(f"  holds: {line}")
         return True
