@@ -70,7 +70,7 @@ rehearse: setup
 REFERENCE_NOTEBOOKS ?= $(filter-out notebooks/00_%,$(NOTEBOOKS))
 reference: setup
 	@test -d "$(DATA)" || { echo "no data folder at $(DATA); run: make reference DATA=/path/to/acv-data"; exit 2; }
-	ACV_PROFILE=cpu ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/reference \
+	ACV_PROFILE=cpu ACV_REFERENCE=1 ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/reference \
 		$(PY) -m helpers.runner --jobs $(JOBS) $(REFERENCE_NOTEBOOKS) --out build/reference/executed
 	mkdir -p reference/cpu
 	cp build/reference/metrics/*.json reference/cpu/

@@ -24,9 +24,10 @@ from typing import Any, Mapping
 from . import rehearsal
 
 PROFILES = ("smoke", "cpu", "full")
-# Reference runs repeat seeded experiments more often than a learner's run can afford:
-# ACV_SEEDS=5 runs seeds 0..4 wherever a notebook has a `seeds` setting (make reference).
-SEEDS_VAR = "ACV_SEEDS"
+# Reference runs (make reference) measure more than a learner's cpu run can afford: with
+# ACV_REFERENCE=1, the cpu profile takes the values in REFERENCE below, and the run's record
+# says so. What a notebook quotes as "the reference run" was run this way.
+REFERENCE_VAR = "ACV_REFERENCE"
 CHOICES = PROFILES + ("auto",)
 ENV_VAR = "ACV_PROFILE"
 
@@ -113,12 +114,14 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     # images) has not improved for `patience` epochs, at most `max_epochs`, and keeps its best epoch.
     # An epoch is always n_per_class images per class (a smaller set is repeated), so the rule means
     # the same at every data size. The same rule for every arm: "more training" cannot pass for
-    # "transfer". Sizes (cpu) were set by time alone: 250 + 50 per class and 3 seeds fit make run.
+    # "transfer". Sizes (cpu) were set by time alone: 250 + 50 per class, 3 seeds and the two ends of
+# the depth curve (n = 1 and 4) fit make run; the reference run (REFERENCE below) adds n = 2, 3
+# and two seeds.
     "06_transferability": {
         "smoke": {"splits": ("mixed",), "seeds": (0,), "ns": (1, 4), "n_per_class": 100, "n_val_per_class": 20,
                   "max_epochs": 2, "patience": 1, "batch_size": 64, "learning_rate": 1e-3,
-                  "little_data": (20,), "little_n": 4},
-        "cpu": {"splits": ("mixed", "man-made vs natural"), "seeds": (0, 1, 2), "ns": (1, 2, 3, 4),
+                  "little_data": (20, 100), "little_n": 4},
+        "cpu": {"splits": ("mixed", "man-made vs natural"), "seeds": (0, 1, 2), "ns": (1, 4),
                 "n_per_class": 250, "n_val_per_class": 50, "max_epochs": 20, "patience": 3,
                 "batch_size": 64, "learning_rate": 1e-3, "little_data": (20, 60, 250), "little_n": 4},
         "full": {"splits": ("mixed", "man-made vs natural"), "seeds": (0, 1, 2, 3, 4), "ns": (1, 2, 3, 4),
@@ -171,6 +174,7 @@ class Settings:
     profile: str
     values: Mapping[str, Any] = field(default_factory=dict)
     rehearsal: bool = False  # each data size cut to one batch, first seed only (helpers.rehearsal)
+    reference: bool = False  # cpu with REFERENCE's values (make reference)
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. for the profile values.
@@ -197,6 +201,8 @@ class Settings:
         cells += [[k] + [repr(columns[n].get(k, "-")) for n in PROFILES] for k in keys]
         widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
         lines = [f"settings of {self.notebook}, from helpers/profile.py (full: the course's)"]
+        if self.reference:
+            lines.append(f"REFERENCE RUN: cpu with {REFERENCE.get(self.notebook, {})} (${REFERENCE_VAR}=1)")
         if self.rehearsal:
             cut = {k: v for k, v in self.values.items() if v != columns[self.profile].get(k)}
             lines.append(f"REHEARSAL of {self.profile}: data sizes cut to {cut}; every fit runs one epoch")
@@ -204,14 +210,19 @@ class Settings:
         return "\n".join(lines)
 
 
-def _seed_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise ValueError(f"${SEEDS_VAR} must be a whole number of seeds, 1 or more; got {text!r}")
-    return count
+# cpu values that a reference run replaces (ACV_REFERENCE=1), per notebook.
+REFERENCE: dict[str, dict[str, Any]] = {
+    # 5 seeds (the learner's run: 3) and every depth n (the learner's run: 1 and 4).
+    "06_transferability": {"seeds": (0, 1, 2, 3, 4), "ns": (1, 2, 3, 4)},
+}
+
+
+def reference_active() -> bool:
+    """True when $ACV_REFERENCE asks for a reference run; names the bad value otherwise."""
+    text = os.environ.get(REFERENCE_VAR, "").strip()
+    if text not in ("", "0", "1"):
+        raise ValueError(f"${REFERENCE_VAR} must be 1 (a reference run) or 0 / unset (not); got {text!r}")
+    return text == "1"
 
 
 def settings(notebook: str, profile: str | None = None) -> Settings:
@@ -222,8 +233,10 @@ def settings(notebook: str, profile: str | None = None) -> Settings:
         )
     name = resolve(profile)
     values = {**COMMON[name], **NOTEBOOKS[notebook][name]}
-    if "seeds" in values and os.environ.get(SEEDS_VAR, "").strip():
-        values["seeds"] = tuple(range(_seed_count(os.environ[SEEDS_VAR])))
+    reference = name == "cpu" and reference_active()
+    if reference:
+        values.update(REFERENCE.get(notebook, {}))
     if rehearsal.active():
         values = rehearsal.capped(values)
-    return Settings(notebook=notebook, profile=name, values=MappingProxyType(values), rehearsal=rehearsal.active())
+    return Settings(notebook=notebook, profile=name, values=MappingProxyType(values), rehearsal=rehearsal.active(),
+                    reference=reference)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import rehearsal
+from . import profile, rehearsal
 from .sources import ROOT, Source
 
 BUILD_VAR = "ACV_BUILD_DIR"
@@ -110,6 +110,8 @@ def record(*, data: Source | dict[str, Source] | None = None, weights: Source | 
         "sources": run.sources,
         "all_sources_real": all(s["real"] for s in run.sources.values()),
         "rehearsal": rehearsal.active(),
+        # cpu with profile.REFERENCE's values (make reference), or a learner's own run
+        "reference_run": run.profile == "cpu" and profile.reference_active(),
         "peak_memory_mb": round(rehearsal.peak_memory_mb(), 1),
         "wall_time_s": round(time.perf_counter() - run.started, 2),
         "versions": {

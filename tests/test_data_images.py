@@ -84,6 +84,23 @@ def test_paste_on_canvas_puts_the_digit_inside_its_box():
         data.paste_on_canvas(digits, np.zeros(50), canvas=20)
 
 
+def test_paste_on_canvas_with_sizes_scales_each_digit_and_its_box():
+    digits = np.full((400, 28, 28), 200, np.uint8)  # a solid patch: its box is exactly its ink
+    out = data.paste_on_canvas(digits, np.zeros(400), canvas=75, seed=1, sizes=(14, 56))
+    px = np.round(out.boxes * 75).astype(int)
+    side = px[:, 2] - px[:, 0]
+    assert np.array_equal(side, px[:, 3] - px[:, 1]), "square patches"
+    assert side.min() == 14 and side.max() == 56 and len(np.unique(side)) > 30, "every size in [14, 56] drawn"
+    assert px[:, 2:].max() <= 75 and px[:, :2].min() >= 0, "every patch on the canvas"
+    for image, (x1, y1, x2, y2) in zip(out.images, px):
+        assert np.count_nonzero(image) == np.count_nonzero(image[y1:y2, x1:x2]) == (x2 - x1) * (y2 - y1)
+    fixed = data.paste_on_canvas(digits[:5], np.zeros(5), seed=1)
+    assert np.array_equal(np.round(fixed.boxes * 75)[:, 2] - np.round(fixed.boxes * 75)[:, 0], [28] * 5)
+    for bad in ((0, 20), (30, 20), (14, 76)):
+        with pytest.raises(ValueError, match=r"sizes must be \(lo, hi\) with 1 <= lo <= hi <= canvas = 75"):
+            data.paste_on_canvas(digits, np.zeros(400), sizes=bad)
+
+
 def test_birds_standin_boxes_are_exact_and_in_tfds_order(data_dir):
     import time
 

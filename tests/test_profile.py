@@ -75,10 +75,15 @@ def test_settings_table_shows_every_profile_side_by_side_and_marks_this_run():
     assert epochs[1:] == [str(profile.NOTEBOOKS["04_object_localization"][p]["epochs"]) for p in profile.PROFILES]
 
 
-def test_acv_seeds_repeats_seeded_experiments_for_reference_runs(monkeypatch):
-    monkeypatch.setenv(profile.SEEDS_VAR, "5")
-    assert profile.settings("06_transferability", "cpu").seeds == (0, 1, 2, 3, 4)
-    assert "seeds" not in profile.settings("01_feature_extraction", "cpu").as_dict()
-    monkeypatch.setenv(profile.SEEDS_VAR, "five")
-    with pytest.raises(ValueError, match="ACV_SEEDS must be a whole number of seeds, 1 or more; got 'five'"):
+def test_acv_reference_gives_cpu_the_reference_values_and_says_so(monkeypatch):
+    monkeypatch.setenv(profile.REFERENCE_VAR, "1")
+    cfg = profile.settings("06_transferability", "cpu")
+    assert cfg.seeds == (0, 1, 2, 3, 4) and cfg.ns == (1, 2, 3, 4) and cfg.reference
+    assert "REFERENCE RUN" in cfg.table()
+    assert profile.settings("06_transferability", "smoke").seeds == profile.NOTEBOOKS["06_transferability"]["smoke"]["seeds"]
+    assert not profile.settings("01_feature_extraction", "cpu").as_dict().keys() & {"seeds", "ns"}
+    monkeypatch.setenv(profile.REFERENCE_VAR, "yes")
+    with pytest.raises(ValueError, match="ACV_REFERENCE must be 1 .* got 'yes'"):
         profile.settings("06_transferability", "cpu")
+    monkeypatch.delenv(profile.REFERENCE_VAR)
+    assert profile.settings("06_transferability", "cpu").seeds == profile.NOTEBOOKS["06_transferability"]["cpu"]["seeds"]
