@@ -67,16 +67,17 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     },
     # Course lab 2: CIFAR-10 upsampled 7x to 224x224 into ResNet50 (ImageNet),
     # everything trainable, SGD 0.01, batch 64, 4 epochs. `res_*` size the
-    # resolution/cost table (time per step only), `probe_*` the frozen-MobileNetV2 linear probe per factor.
+    # resolution/cost table (time per step only), `probe_*` the linear probe per factor on frozen
+    # ResNet50 cut at conv4_block6_out.
     "03_cifar10_resnet50_upsampling": {
         "smoke": {"n_train": 192, "n_test": 128, "factor": 1, "batch_size": 32, "epochs": 1,
                   "learning_rate": 0.01, "res_factors": (1, 2), "res_n_train": 64,
                   "res_batch_size": 16, "res_epochs": 1,
-                  "probe_factors": (1, 4), "probe_n_train": 500, "probe_n_test": 250},
+                  "probe_factors": (1, 2), "probe_n_train": 300, "probe_n_test": 200},
         "cpu": {"n_train": 2000, "n_test": 500, "factor": 2, "batch_size": 32, "epochs": 2,
                 "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 160,
                 "res_batch_size": 16, "res_epochs": 1,
-                "probe_factors": (1, 2, 4), "probe_n_train": 2000, "probe_n_test": 500},
+                "probe_factors": (1, 2, 4), "probe_n_train": 1000, "probe_n_test": 500},
         "full": {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64, "epochs": 4,
                  "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 10000,
                  "res_batch_size": 64, "res_epochs": 1,
@@ -96,14 +97,17 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
                  "learning_rate": 0.01, "n_eval": 500, "head_epochs": 30, "head_learning_rate": 1e-3},
     },
     # Course lab 3: MNIST digits on a 75x75 canvas, Adam, CE + MSE, 10 epochs
-    # of 60000/64 steps. `comparison_*` size the loss comparison.
+    # of 60000/64 steps. `comparison_*` size the loss comparison; `mse_weights`: the MSE box
+    # weights it chooses from on the validation split; `scaled_sizes`: its scaled-digit canvas.
     "04_object_localization": {
         "smoke": {"n_train": 2000, "n_test": 300, "epochs": 3, "batch_size": 64,
-                  "comparison_n_train": 2000, "comparison_epochs": 1},
+                  "comparison_n_train": 2000, "comparison_epochs": 1, "mse_weights": (10.0,), "scaled_sizes": (14, 56)},
         "cpu": {"n_train": 60000, "n_test": 10000, "epochs": 3, "batch_size": 64,
-                "comparison_n_train": 6000, "comparison_epochs": 2},
+                "comparison_n_train": 6000, "comparison_epochs": 2, "mse_weights": (1.0, 10.0, 100.0),
+                "scaled_sizes": (14, 56)},
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64,
-                 "comparison_n_train": 60000, "comparison_epochs": 10},
+                 "comparison_n_train": 60000, "comparison_epochs": 10, "mse_weights": (1.0, 10.0, 100.0),
+                 "scaled_sizes": (14, 56)},
     },
     # Yosinski et al. (2014) at CIFAR-10 scale: tasks A and B are fixed halves of the classes
     # (helpers.transfer.SPLIT_CLASSES); `ns`: how many layers are copied; `little_data`: training

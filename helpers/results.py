@@ -32,7 +32,8 @@ HEADLINES = {
                               "about 0.97 (PetImages, 2 epochs)", "chance", 0.5),
     "02_fine_tuning": ("validation accuracy after fine-tuning MobileNetV2", "val_accuracy",
                        "(TensorFlow's tutorial, no course lab)", "from scratch", "comparison.scratch.val_accuracy"),
-    "03_cifar10_resnet50_upsampling": ("linear-probe accuracy on frozen MobileNetV2, UpSampling2D at the largest factor",
+    "03_cifar10_resnet50_upsampling": ("linear-probe accuracy on frozen ResNet50 cut at conv4_block6_out, "
+                                       "UpSampling2D at the largest factor",
                                        "linear_probe_largest", "not comparable: ResNet50 at x7, every layer trained 4 epochs, 0.951",
                                        "the same probe at x1 (32 px)", "linear_probe_x1"),
     "04_object_localization": ("share of test digits with IoU >= 0.6", "share_iou_ge_0_6",
@@ -55,8 +56,8 @@ COURSE_LABEL = {"06_transferability": "the paper (Yosinski et al.)", "07_iou_los
 
 
 # the sources a headline depends on, where not all of a run's sources (03's headline is the
-# MobileNetV2 probe; its ResNet50 weights may be random without touching it)
-HEADLINE_SOURCES = {"03_cifar10_resnet50_upsampling": ("data", "weights:mobilenet_v2_probe")}
+# probe on ResNet50 cut at stage 4; the whole ResNet50's weights may be random without touching it)
+HEADLINE_SOURCES = {"03_cifar10_resnet50_upsampling": ("data", "weights:resnet50_to_conv4_probe")}
 
 
 def stand_ins(record: dict) -> list[str]:
@@ -172,7 +173,8 @@ def _row_03(n):
     factors = sorted({int(k[1:]) for m in methods for k in probe[m]})
     parts = [f"{m} " + ", ".join(f"x{f} {_f(probe[m][f'x{f}']['accuracy'], 2)}" for f in factors[1:]
                                  if f"x{f}" in probe[m]) for m in methods]
-    return (f"03 linear probe on frozen MobileNetV2 ({n['probe_n_train']:,} / {n['probe_n_test']:,} images)",
+    return (f"03 linear probe on frozen ResNet50 cut at conv4_block6_out ({n['probe_n_train']:,} / "
+            f"{n['probe_n_test']:,} images)",
             f"accuracy x{factors[0]} (32 px) {_f(probe['nearest'][f'x{factors[0]}']['accuracy'], 2)}; " + "; ".join(parts),
             "chance 0.1", "not comparable: ResNet50 at x7, every layer trained 4 epochs, 0.951")
 

@@ -158,6 +158,50 @@ def application(constructor: Callable, weights: str = "auto", **kwargs):
     return model, Source(name, "random", detail, real=False, skipped=skipped)
 
 
+# ResNet50 cut after its fourth stage: 1,024 channels at 1/16 of the input size. A file that
+# is exact through this layer only (stage 5 missing) serves the cut as well as Keras's full
+# file; it lives under its own name so that Keras never mistakes it for the whole network.
+RESNET50_CUT = "conv4_block6_out"
+RESNET50_TO_CUT_FILE = "resnet50_imagenet_exact_to_conv4_notop.h5"
+
+
+def find_resnet50_cut_weights() -> tuple[Path | None, Source]:
+    """Where ImageNet weights for ResNet50 up to ``RESNET50_CUT`` lie on this machine:
+    ``RESNET50_TO_CUT_FILE``, else Keras's whole-network file; ``(None, Source)`` when neither."""
+    found = find_weight_file(RESNET50_TO_CUT_FILE)
+    if found is not None:
+        path, kind = found
+        return path, Source("ResNet50 weights", kind, f"ImageNet weights from {path}, exact through {RESNET50_CUT}",
+                            real=True)
+    import keras
+
+    path, source = find_local_weights(keras.applications.ResNet50, include_top=False)
+    if path is None:
+        whole = weight_file_name(keras.applications.ResNet50, include_top=False)
+        return None, Source("ResNet50 weights", "random",
+                            f"neither {RESNET50_TO_CUT_FILE} nor {whole} in {LOCAL_WEIGHT_FOLDERS}", real=False)
+    return path, source
+
+
+def resnet50_to_conv4(input_shape, weights: str = "auto"):
+    """ResNet50 (no top) cut at ``RESNET50_CUT``: (batch, H, W, 3) -> (batch, H/16, W/16, 1024).
+
+    Weights: ``RESNET50_TO_CUT_FILE`` where it lies in ``LOCAL_WEIGHT_FOLDERS``, else what
+    ``application`` finds for the whole ResNet50 (Keras's full ImageNet file, local or
+    downloaded), else random. Returns ``(model, Source)``.
+    """
+    import keras
+
+    path, source = find_resnet50_cut_weights() if weights != "random" else (None, None)
+    if path is not None and path.name == RESNET50_TO_CUT_FILE:
+        base = keras.applications.ResNet50(weights=str(path), include_top=False, input_shape=input_shape)
+    else:
+        base, source = application(keras.applications.ResNet50, weights=weights, include_top=False,
+                                   input_shape=input_shape)
+    cut = keras.Model(base.input, base.get_layer(RESNET50_CUT).output, name=f"resnet50_to_{RESNET50_CUT}")
+    return cut, source
+
+
 # The weight files the notebooks ask for: (notebook, constructor name, keyword arguments).
 NOTEBOOK_WEIGHTS = (
     ("01", "InceptionV3", dict(include_top=False, input_shape=(150, 150, 3))),
@@ -171,8 +215,10 @@ def weights_status() -> dict[str, tuple[str, Source]]:
     ``Source`` saying where it was found (without building the model or downloading)."""
     import keras
 
-    return {name: (notebooks, find_local_weights(getattr(keras.applications, name), **kwargs)[1])
-            for notebooks, name, kwargs in NOTEBOOK_WEIGHTS}
+    status = {name: (notebooks, find_local_weights(getattr(keras.applications, name), **kwargs)[1])
+              for notebooks, name, kwargs in NOTEBOOK_WEIGHTS}
+    status[f"ResNet50 to {RESNET50_CUT}"] = ("03's probe", find_resnet50_cut_weights()[1])
+    return status
 
 
 def cached_weight_files() -> list[str]:

@@ -134,13 +134,46 @@ def test_data_dir_models_load_the_same_weights_as_the_cache(empty_keras_home, mo
 
 def test_weights_status_names_each_file_and_where_it_was_found(empty_keras_home, data_dir):
     status = weights.weights_status()
-    assert set(status) == {"InceptionV3", "MobileNetV2", "ResNet50"}
+    assert set(status) == {"InceptionV3", "MobileNetV2", "ResNet50", "ResNet50 to conv4_block6_out"}
     assert not status["ResNet50"][1].real
     assert "no resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5 in $ACV_DATA_DIR/models/" in status["ResNet50"][1].detail
     (data_dir / "models").mkdir()
     (data_dir / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"h5")
     notebooks, source = weights.weights_status()["ResNet50"]
     assert notebooks == "03" and source.real and source.kind == "local"
+
+
+def test_resnet50_cut_prefers_its_own_file_then_the_whole_network_then_random(empty_keras_home, data_dir):
+    path, source = weights.find_resnet50_cut_weights()
+    assert path is None and not source.real
+    assert f"neither {weights.RESNET50_TO_CUT_FILE} nor resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in source.detail
+    model, source = weights.resnet50_to_conv4((64, 64, 3))  # offline, nothing on disk: random
+    assert model.output.shape == (None, 4, 4, 1024) and model.layers[-1].name == weights.RESNET50_CUT
+    assert not source.real
+    (data_dir / "models").mkdir()
+    (data_dir / "models" / "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5").write_bytes(b"h5")
+    assert weights.find_resnet50_cut_weights()[0].name == "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
+    (data_dir / "models" / weights.RESNET50_TO_CUT_FILE).write_bytes(b"h5")
+    path, source = weights.find_resnet50_cut_weights()
+    assert path.name == weights.RESNET50_TO_CUT_FILE and source.real and "exact through conv4_block6_out" in source.detail
+    assert weights.weights_status()["ResNet50 to conv4_block6_out"] == ("03's probe", source)
+
+
+SHARED_CUT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "models" / weights.RESNET50_TO_CUT_FILE
+
+
+@pytest.mark.skipif(not SHARED_CUT.is_file(), reason="no ResNet50 file exact to conv4 beside the checkout")
+def test_resnet50_cut_loads_the_partial_file_and_its_features_tell_images_apart(empty_keras_home, data_dir):
+    (data_dir / "models").mkdir()
+    (data_dir / "models" / weights.RESNET50_TO_CUT_FILE).symlink_to(SHARED_CUT)
+    model, source = weights.resnet50_to_conv4((64, 64, 3))
+    assert source.real
+    images = np.random.default_rng(0).uniform(-100, 150, (4, 64, 64, 3)).astype("float32")  # caffe-preprocessed range
+    features = model.predict(images, verbose=0).mean(axis=(1, 2))  # (4, 1024)
+    assert features.std(axis=0).mean() > 1e-3, "stage 4 is exact, so different images give different features"
+    random_model, _ = weights.resnet50_to_conv4((64, 64, 3), weights="random")
+    assert not np.allclose(model.get_layer("conv4_block6_3_conv").get_weights()[0],
+                           random_model.get_layer("conv4_block6_3_conv").get_weights()[0])
 
 
 def test_unreachable_host_falls_back_without_keras_printing_a_download(empty_keras_home, monkeypatch, capfd):
