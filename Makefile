@@ -5,7 +5,7 @@
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
 #   make rehearse
-#              every notebook's full profile rehearsed (helpers/rehearsal.py): the
+#              every notebook's full profile rehearsed (tools/rehearse.py): the
 #              course's settings with each data set cut to one batch, one epoch per
 #              fit; on the stand-ins and, side by side, on $(DATA) where it exists
 #   make badges  the Colab badges and install cells, from pyproject.toml's Repository
@@ -36,9 +36,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(PY) -m helpers.runner --jobs $(JOBS) $(NOTEBOOKS)
-	$(PY) -m helpers.figures
-	$(PY) -m helpers.reader
+	$(PY) -m tools.runner --jobs $(JOBS) $(NOTEBOOKS)
+	$(PY) -m tools.figures
+	$(PY) -m tools.reader
 
 # Unit tests, then every notebook under nbval in the smoke profile. Smoke
 # metrics go to build/smoke so they never overwrite those of 'make run'.
@@ -57,12 +57,11 @@ test-real: setup
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
 
 # The full profile's code paths, in minutes: what a learner's GPU run would meet first.
-# Two passes side by side (helpers/rehearsal.py, run): on the stand-ins, and on $(DATA)
+# Two passes side by side (tools/rehearse.py): on the stand-ins, and on $(DATA)
 # where it exists; each ends with a table of seconds, peak memory and the memory
 # projected for full. Their nbval logs: build/rehearsal*/nbval.log.
-REHEARSAL := $(PY) -c 'import sys; from helpers import rehearsal; sys.exit(rehearsal.main(sys.argv[1:]))'
 rehearse: setup
-	$(REHEARSAL) run --data "$(DATA)" $(NOTEBOOKS)
+	$(PY) -m tools.rehearse run --data "$(DATA)" $(NOTEBOOKS)
 
 # The reference runs that the notebooks, the README and the reader quote: every
 # notebook with real data in $(DATA) under the cpu profile, offline. Their records
@@ -71,16 +70,16 @@ REFERENCE_NOTEBOOKS ?= $(filter-out notebooks/00_%,$(NOTEBOOKS))
 reference: setup
 	@test -d "$(DATA)" || { echo "no data folder at $(DATA); run: make reference DATA=/path/to/acv-data"; exit 2; }
 	ACV_PROFILE=cpu ACV_REFERENCE=1 ACV_OFFLINE=1 ACV_DATA_DIR="$(abspath $(DATA))" ACV_BUILD_DIR=build/reference \
-		$(PY) -m helpers.runner --jobs $(JOBS) $(REFERENCE_NOTEBOOKS) --out build/reference/executed
+		$(PY) -m tools.runner --jobs $(JOBS) $(REFERENCE_NOTEBOOKS) --out build/reference/executed
 	mkdir -p reference/cpu
 	cp build/reference/metrics/*.json reference/cpu/
-	$(PY) -m helpers.results --readme
-	$(PY) -m helpers.figures --out screenshots
+	$(PY) -m tools.readme_results --readme
+	$(PY) -m tools.figures --out screenshots
 
 # Every notebook's "Open in Colab" badge and Colab install cell, from the one address in
 # pyproject.toml ([project.urls] Repository).
 badges: setup
-	$(PY) -m helpers.badges
+	$(PY) -m tools.badges
 
 # Jupyter refuses to start as root (Docker, many cloud notebooks) without --allow-root.
 lab: setup

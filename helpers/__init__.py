@@ -1,26 +1,23 @@
-"""Shared code for the week-1 notebooks of Advanced Computer Vision with TensorFlow.
+"""The lesson library of the week-1 notebooks of Advanced Computer Vision with TensorFlow.
 
-Modules, one concern each:
-  boxes    - box formats, conversion, validation, IoU / GIoU / DIoU / CIoU
-  losses   - Keras losses and metrics for boxes, the OrderedCorners layer
-  plots    - image grids, boxes, learning curves, IoU histogram and diagram
-  data     - offline-first data loaders (MNIST, CIFAR-10, cats vs dogs, birds), one module each
-  weights  - pretrained Keras applications, offline-first
-  transfer - the transferability experiment: class splits, copying the first n layers
-  widgets  - the box explorer (IoU, GIoU, DIoU, CIoU and their gradients, live)
-  sources  - where data and weights came from; downloads that fail fast
-  profile  - run profiles (smoke, cpu, full) and each notebook's settings
-  session  - the setup cell: seeds, versions, GPU advice (``helpers.start``)
-  training - epoch timing, parameter counts, BatchNormalization momentum
-  report   - recording each notebook's headline numbers
-  checks   - a lesson's claims checked against profile-aware floors, one line each
-  results  - headlines beside our reference runs (reference/); the README's results table
-  scoring  - success curves and the COCO-style average over IoU thresholds
+What the lessons teach, in code a learner may read and reuse:
+  boxes      - box formats, conversion, validation, IoU / GIoU / DIoU / CIoU
+  losses     - Keras losses and metrics for boxes, the OrderedCorners layer
+  scoring    - success curves and the COCO-style average over IoU thresholds
+  stats      - intervals over seeds, paired bootstrap over images, verdicts from intervals
+  plots      - image grids, boxes, learning curves, IoU histogram and diagram
+  data       - offline-first data loaders (MNIST, CIFAR-10, cats vs dogs, birds), one module each
+  weights    - pretrained Keras applications, offline-first
+  training   - epoch timing, parameter counts, BatchNormalization statistics
+  transfer   - the transferability experiment: class splits, copying the first n layers
+  widgets    - the box explorer (IoU, GIoU, DIoU, CIoU and their gradients, live)
   simulation - Zheng et al.'s box-regression cases (notebook 07)
-  rehearsal - the full profile in minutes (ACV_REHEARSAL=1, make rehearse)
+  sources    - where data and weights came from; downloads that fail fast
   distribute - the tf.distribute strategy, the global batch, mixed precision and XLA
-  badges   - the Colab badges and install cells, from pyproject.toml (make badges)
-  runner, figures, reader - what ``make run`` executes
+
+The notebooks' run-time (their setup and last cells: profiles, claims, records) is
+``helpers.course``; a learner need not read it. The maintainers' tools (runner, reader,
+figures, badges, benchmarks) are in ``tools/`` at the top of the repository.
 """
 
 import os
@@ -78,6 +75,14 @@ def _quiet_expected_warnings() -> None:
 
 _quiet_expected_warnings()
 
-from .session import start  # noqa: E402
+def __getattr__(name: str):
+    # helpers.start, the setup cell's one call, lives in the run-time package; imported on first
+    # use so that the lesson modules never load the run-time.
+    if name == "start":
+        from .course import start
+
+        return start
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
 
 __all__ = ["start"]

@@ -209,7 +209,7 @@ def decide(profile: str, compute_capabilities: list[tuple[int, int]], n_replicas
     if switch == "force":  # a GPU's code path on any machine: for rehearsing it on a CPU
         return Acceleration(True, n_replicas == 1, f"forced by {FAST_VAR}=force")
     if not compute_capabilities:
-        return Acceleration(False, False, "no GPU (on a CPU both are slower here: benchmarks/bench_xla_small_cnn.py)")
+        return Acceleration(False, False, "no GPU (on a CPU both are slower here: tools/benchmarks/bench_xla_small_cnn.py)")
     if profile != "full":
         return Acceleration(False, False, f"the {profile} profile keeps float32 so its numbers match the CPU's")
     if min(compute_capabilities) < MIN_COMPUTE_CAPABILITY:

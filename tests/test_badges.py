@@ -12,7 +12,7 @@ import types
 import nbformat
 import pytest
 
-from helpers import badges
+from tools import badges
 
 NOTEBOOKS = sorted((badges.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

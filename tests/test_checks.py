@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import checks
+from helpers.course import checks
 
 FLOORS = {"smoke": 0.01, "cpu": 0.04, "full": 0.04}
 

@@ -2,7 +2,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "compare_make_run.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "benchmarks" / "compare_make_run.py"
 
 
 def _module():

@@ -71,7 +71,7 @@ def test_mixed_precision_and_xla_only_where_they_help(profile, capabilities, rep
 def test_on_this_cpu_the_setup_keeps_float32_and_the_profile_batch(monkeypatch):
     import keras
 
-    from helpers import session
+    from helpers.course import session
 
     monkeypatch.delenv("ACV_REHEARSAL", raising=False)
     cfg, lines = session.for_devices(session.profiles.settings("04_object_localization", "smoke"))

@@ -1,6 +1,6 @@
 import pytest
 
-from helpers import profile
+from helpers.course import profile
 
 
 def test_explicit_profile_wins_over_environment(monkeypatch):

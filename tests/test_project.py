@@ -1,6 +1,8 @@
 """House rules: pins agree, notebooks are clean, no API that Keras 3 removed."""
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -8,11 +10,11 @@ import nbformat
 import pytest
 import yaml
 
-from helpers import badges
+from tools import badges
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-HELPERS = sorted((ROOT / "helpers").glob("*.py"))
+HELPERS = sorted((ROOT / "helpers").rglob("*.py")) + sorted((ROOT / "tools").rglob("*.py"))
 
 
 def _pins(lines):
@@ -101,9 +103,24 @@ def test_readme_shows_the_two_commands_and_ci_calls_make_test():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_title_tables_describe_the_course_only_and_leave_profile_values_to_the_setup_cell(path):
-    # Hand-written cpu/smoke columns drifted from helpers/profile.py once (04 said 1 epoch, it ran 3);
+    # Hand-written cpu/smoke columns drifted from helpers/course/profile.py once (04 said 1 epoch, it ran 3);
     # the setup cell prints the generated side-by-side table instead.
     nb = nbformat.read(path, as_version=4)
     rows = [line for line in nb.cells[0].source.splitlines() if line.startswith("|")]
     for row in rows:
         assert row.strip().strip("|").count("|") == 1, f"{path.name}: title table row with profile columns: {row}"
+
+
+LESSON_MODULES = sorted(p.stem for p in (ROOT / "helpers").glob("*.py") if p.stem != "__init__") + ["data"]
+
+
+def test_the_lesson_library_never_loads_the_run_time_or_the_tools():
+    # helpers/ is what a learner reads and reuses; helpers.course and tools/ are the course's
+    # machinery. The import graph runs one way only.
+    code = ("import sys, importlib\n"
+            f"for name in {LESSON_MODULES!r}: importlib.import_module('helpers.' + name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('helpers.course', 'tools'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"a lesson module imports the run-time or the tools: {out.stdout}"
+    assert {"boxes", "losses", "stats", "weights", "data"} <= set(LESSON_MODULES)
+    assert not {"session", "profile", "checks", "report", "results", "runner", "figures"} & set(LESSON_MODULES)

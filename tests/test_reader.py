@@ -5,7 +5,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import figures, reader, report
+from helpers.course import report
+from tools import figures, reader
 from helpers.sources import Source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_figure_the_readme_links_is_drawn_by_the_script(tmp_path):
     linked = set(re.findall(r"screenshots/([\w.-]+\.png)", (ROOT / "README.md").read_text()))
     assert linked, "the README shows no figures"
-    assert linked <= set(figures.FIGURES), f"not drawn by helpers.figures: {linked - set(figures.FIGURES)}"
+    assert linked <= set(figures.FIGURES), f"not drawn by tools.figures: {linked - set(figures.FIGURES)}"
     written = figures.draw_all(tmp_path)
     assert {p.name for p in written} == set(figures.FIGURES)
     assert all(p.stat().st_size > 5000 for p in written), "every figure holds a picture"

@@ -5,7 +5,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from helpers import profile, rehearsal
+from helpers.course import profile, rehearsal
+from tools import rehearse
 
 
 def test_a_rehearsal_keeps_every_setting_but_cuts_the_data(monkeypatch):
@@ -52,30 +53,30 @@ def test_peak_memory_is_a_positive_number_of_megabytes():
 
 
 def test_every_notebook_has_a_projection_and_full_fits_twelve_gib_even_from_a_large_rehearsal_peak():
-    from helpers import profile
+    from helpers.course import profile
 
-    assert set(rehearsal.FULL_DATA) == set(profile.NOTEBOOKS), "a notebook without a full-size projection"
-    for notebook in rehearsal.FULL_DATA:
-        assert rehearsal.projected_mb(notebook, peak_mb=4096) <= rehearsal.FIT_GIB * 1024, notebook
+    assert set(rehearse.FULL_DATA) == set(profile.NOTEBOOKS), "a notebook without a full-size projection"
+    for notebook in rehearse.FULL_DATA:
+        assert rehearse.projected_mb(notebook, peak_mb=4096) <= rehearse.FIT_GIB * 1024, notebook
 
 
 def test_the_summary_reads_only_rehearsals_and_flags_what_does_not_fit(tmp_path, monkeypatch):
     import json
 
-    monkeypatch.setitem(rehearsal.FULL_DATA, "99_huge", [("everything", 10**6, 2**20)])  # a terabyte
+    monkeypatch.setitem(rehearse.FULL_DATA, "99_huge", [("everything", 10**6, 2**20)])  # a terabyte
     for notebook, is_rehearsal in (("05_bird_boxes", True), ("99_huge", True), ("02_fine_tuning", False)):
         (tmp_path / f"{notebook}.json").write_text(json.dumps(
             {"notebook": notebook, "rehearsal": is_rehearsal, "wall_time_s": 85.2, "peak_memory_mb": 2000.0}))
-    table = rehearsal.summary(tmp_path)
+    table = rehearse.summary(tmp_path)
     assert "| 05_bird_boxes | 85 | 2,000 |" in table and "| yes |" in table
     assert "| 99_huge |" in table and table.endswith("| NO |") and "02_fine_tuning" not in table
-    assert rehearsal.main(["summary", str(tmp_path)]) == 1
+    assert rehearse.main(["summary", str(tmp_path)]) == 1
 
 
 def test_the_passes_are_the_stand_ins_always_and_the_data_folder_where_it_exists(tmp_path):
-    only_stand_ins = rehearsal.passes(tmp_path / "missing", tmp_path / "build")
+    only_stand_ins = rehearse.passes(tmp_path / "missing", tmp_path / "build")
     assert list(only_stand_ins) == ["stand-ins"] and only_stand_ins["stand-ins"]["ACV_DATA_DIR"] == ""
-    both = rehearsal.passes(tmp_path, tmp_path / "build")
+    both = rehearse.passes(tmp_path, tmp_path / "build")
     assert len(both) == 2
     for env in both.values():
         assert (env["ACV_REHEARSAL"], env["ACV_PROFILE"], env["ACV_OFFLINE"]) == ("1", "full", "1")

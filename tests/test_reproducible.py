@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from helpers import runner
+from tools import runner
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_object_localization.ipynb"
 

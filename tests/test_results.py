@@ -4,16 +4,17 @@ import json
 
 import pytest
 
-from helpers import report, results
+from helpers.course import report, results
 from helpers.sources import Source
+from tools import readme_results
 
 
 def test_the_readme_table_is_the_one_the_reference_records_give():
-    # Fails when a reference record changes without 'python -m helpers.results --readme' (make reference runs it).
-    text = results.README.read_text()
-    assert results.START in text and results.END in text, "the README has lost its results markers"
-    table = text.split(results.START, 1)[1].split(results.END, 1)[0].strip()
-    assert table == results.readme_table(), "README.md's results table disagrees with reference/cpu: regenerate it"
+    # Fails when a reference record changes without 'python -m tools.readme_results --readme' (make reference runs it).
+    text = readme_results.README.read_text()
+    assert readme_results.START in text and readme_results.END in text, "the README has lost its results markers"
+    table = text.split(readme_results.START, 1)[1].split(readme_results.END, 1)[0].strip()
+    assert table == readme_results.readme_table(), "README.md's results table disagrees with reference/cpu: regenerate it"
 
 
 def test_every_reference_record_carries_its_headline():
@@ -45,28 +46,28 @@ def test_the_table_changes_when_a_record_does(tmp_path, monkeypatch):
     path = tmp_path / "cpu" / "06_transferability.json"
     path.write_text(json.dumps(_record("06_transferability", numbers)))
     readme = tmp_path / "README.md"
-    readme.write_text(f"intro\n{results.START}\nold table\n{results.END}\nrest\n")
-    assert results.rewrite_readme(path=readme)
+    readme.write_text(f"intro\n{readme_results.START}\nold table\n{readme_results.END}\nrest\n")
+    assert readme_results.rewrite_readme(path=readme)
     first = readme.read_text()
     assert "AnB+ - BnB+ +0.004 (-0.010 to +0.018)" in first and "old table" not in first and first.endswith("rest\n")
     numbers["findings"]["mixed"]["anb_depth_loss"] = interval(0.05, 0.03, 0.07)
     path.write_text(json.dumps(_record("06_transferability", numbers)))
-    assert results.rewrite_readme(path=readme) and "at n = 4 +0.050 (+0.030 to +0.070)" in readme.read_text()
-    assert not results.rewrite_readme(path=readme), "a second rewrite changes nothing"
+    assert readme_results.rewrite_readme(path=readme) and "at n = 4 +0.050 (+0.030 to +0.070)" in readme.read_text()
+    assert not readme_results.rewrite_readme(path=readme), "a second rewrite changes nothing"
 
 
 def test_stand_in_runs_stay_out_of_the_table(tmp_path, monkeypatch):
     monkeypatch.setattr(results, "REFERENCE_DIR", tmp_path)
     (tmp_path / "cpu").mkdir()
     (tmp_path / "cpu" / "02_fine_tuning.json").write_text(json.dumps(_record("02_fine_tuning", {}, real=False)))
-    assert results.readme_table().count("\n") == 1, "only the header rows"
+    assert readme_results.readme_table().count("\n") == 1, "only the header rows"
 
 
 def test_readme_without_markers_says_where_the_table_goes(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("no markers here\n")
     with pytest.raises(ValueError, match="no results markers"):
-        results.rewrite_readme(path=readme)
+        readme_results.rewrite_readme(path=readme)
 
 
 def test_the_conclusion_sets_this_run_beside_the_reference_the_course_and_the_baseline(build_dir, tmp_path,

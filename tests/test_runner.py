@@ -1,6 +1,6 @@
 import nbformat
 
-from helpers import runner
+from tools import runner
 
 
 def _notebook(path, sources):
@@ -23,7 +23,7 @@ def test_a_failing_cell_is_named_and_the_run_exits_non_zero(tmp_path, build_dir,
 def test_a_good_notebook_runs_and_is_summarised(tmp_path, build_dir, capsys):
     path = tmp_path / "08_fine.ipynb"
     _notebook(path, [
-        "from helpers import report",
+        "from helpers.course import report",
         "report.start('08_fine', 'smoke'); report.record(answer=42)",
     ])
     assert runner.main([str(path), "--out", str(tmp_path / "out")]) == 0
@@ -35,7 +35,7 @@ def test_the_run_says_which_cells_took_the_time(tmp_path, build_dir, capsys):
     import json
 
     path = tmp_path / "08_timed.ipynb"
-    _notebook(path, ["x = 1", "import time; time.sleep(1.2)", "from helpers import report\nreport.start('08_timed', 'smoke'); report.record(answer=1)"])
+    _notebook(path, ["x = 1", "import time; time.sleep(1.2)", "from helpers.course import report\nreport.start('08_timed', 'smoke'); report.record(answer=1)"])
     assert runner.main([str(path), "--out", str(tmp_path / "out" / "executed")]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.split("Where the time went")[1].splitlines() if " s  cell " in line]
@@ -50,7 +50,7 @@ def test_two_at_a_time_runs_every_notebook_and_summarises_them_in_the_given_orde
     paths = []
     for name in ("08_first", "09_second"):
         path = tmp_path / f"{name}.ipynb"
-        _notebook(path, ["from helpers import report", f"report.start('{name}', 'smoke'); report.record(answer=1)"])
+        _notebook(path, ["from helpers.course import report", f"report.start('{name}', 'smoke'); report.record(answer=1)"])
         paths.append(str(path))
     assert runner.main(["--jobs", "2", *paths, "--out", str(tmp_path / "out" / "executed")]) == 0
     out = capsys.readouterr().out

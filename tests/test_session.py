@@ -2,7 +2,7 @@ import keras
 import numpy as np
 
 import helpers
-from helpers import session
+from helpers.course import session
 
 
 def _train_tiny_model(seed):
@@ -30,4 +30,4 @@ def test_start_returns_settings_and_opens_a_run(build_dir, capsys):
     assert cfg.profile == "smoke"
     out = capsys.readouterr().out
     assert "tensorflow" in out and "smoke (this run)" in out
-    assert helpers.report.current().notebook == "00_setup_check"
+    assert helpers.course.report.current().notebook == "00_setup_check"

@@ -1,7 +1,7 @@
 """The figures that the README and the notebooks show, drawn by our own code.
 
-    python -m helpers.figures                    # into build/figures (make run does this)
-    python -m helpers.figures --out screenshots  # the committed copies the README shows
+    python -m tools.figures                    # into build/figures (make run does this)
+    python -m tools.figures --out screenshots  # the committed copies the README shows
 
 Writes one PNG per entry of ``FIGURES``.
 """
@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
-from . import data, plots, report  # noqa: E402
-from .transfer import SPLITS  # noqa: E402
+from helpers import data, plots  # noqa: E402
+from helpers.course import report  # noqa: E402
+from helpers.transfer import SPLITS  # noqa: E402
 
 FROZEN, TRAINS, NEW = "#b0b7c3", "#f28e2b", "#59a14f"
 

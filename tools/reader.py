@@ -1,6 +1,6 @@
 """Build the course reader: ``build/html/index.html`` (``make run``'s last step).
 
-    python -m helpers.reader
+    python -m tools.reader
 
 Converts every executed notebook in ``build/executed`` to HTML, copies the
 figures, and writes an index: the week's notebooks in order, a table of every
@@ -16,7 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import report, results
+from helpers.course import report, results
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import profile, rehearsal
-from .sources import ROOT, Source
+from ..sources import ROOT, Source
 
 BUILD_VAR = "ACV_BUILD_DIR"
 

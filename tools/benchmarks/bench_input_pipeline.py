@@ -1,7 +1,7 @@
 """Does the input pipeline keep up with training? Side by side, one run, per notebook that
 trains from image files (01 and 02: JPEG files read, decoded and resized by tf.data).
 
-    ACV_DATA_DIR=../shared/data python benchmarks/bench_input_pipeline.py [--profile cpu|full] [--batches N]
+    ACV_DATA_DIR=../shared/data python tools/benchmarks/bench_input_pipeline.py [--profile cpu|full] [--batches N]
 
 For each notebook, at its profile's image size and batch:
 - pipeline: images per second from ``pets.dataset`` alone (read, decode, resize in parallel,
@@ -22,7 +22,8 @@ import helpers  # noqa: F401  (quiet TensorFlow start-up)
 import keras
 import numpy as np
 
-from helpers import data, profile
+from helpers import data
+from helpers.course import profile
 
 # (notebook, its base, the layer it cuts the base at: None for the whole base)
 NOTEBOOKS = (("01_feature_extraction", keras.applications.InceptionV3, "mixed7"),

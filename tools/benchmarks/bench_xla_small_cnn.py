@@ -1,6 +1,6 @@
 """Does XLA (jit_compile) speed up CPU training of notebook 06's small network? Side by side, one run.
 
-    python benchmarks/bench_xla_small_cnn.py
+    python tools/benchmarks/bench_xla_small_cnn.py
 
 Trains helpers.transfer.build_net (4 conv blocks, 5 classes, 32x32 inputs) on 2,500 random
 images for 2 epochs at batch 64, with and without jit_compile, alternating three times

@@ -7,7 +7,8 @@ import platform
 import warnings
 from types import MappingProxyType
 
-from . import distribute, rehearsal, report
+from .. import distribute
+from . import rehearsal, report
 from . import profile as profiles
 
 MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}

@@ -177,7 +177,7 @@ class Settings:
     notebook: str
     profile: str
     values: Mapping[str, Any] = field(default_factory=dict)
-    rehearsal: bool = False  # each data size cut to one batch, first seed only (helpers.rehearsal)
+    rehearsal: bool = False  # each data size cut to one batch, first seed only (helpers.course.rehearsal)
     reference: bool = False  # cpu with REFERENCE's values (make reference)
 
     def __getattr__(self, name: str) -> Any:
@@ -204,7 +204,7 @@ class Settings:
         cells = [["setting"] + [f"{n} (this run)" if n == self.profile else n for n in PROFILES]]
         cells += [[k] + [repr(columns[n].get(k, "-")) for n in PROFILES] for k in keys]
         widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
-        lines = [f"settings of {self.notebook}, from helpers/profile.py (full: the course's)"]
+        lines = [f"settings of {self.notebook}, from helpers/course/profile.py (full: the course's)"]
         if self.reference:
             lines.append(f"REFERENCE RUN: cpu with {REFERENCE.get(self.notebook, {})} (${REFERENCE_VAR}=1)")
         if self.rehearsal:

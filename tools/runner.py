@@ -1,7 +1,7 @@
 """Execute notebooks headless and summarise what they recorded (``make run``).
 
-    python -m helpers.runner notebooks/*.ipynb            # one after another
-    python -m helpers.runner --jobs 2 notebooks/*.ipynb   # two at a time (make run)
+    python -m tools.runner notebooks/*.ipynb            # one after another
+    python -m tools.runner --jobs 2 notebooks/*.ipynb   # two at a time (make run)
 
 Writes ``build/executed/<name>.ipynb`` for each notebook, shows a progress
 bar over its cells, prints a table of every notebook's recorded numbers and
@@ -26,7 +26,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from . import report
+from helpers.course import report
 
 CELL_TIMEOUT_S = 3600
 
@@ -175,7 +175,7 @@ def run_in_parallel(paths: list[Path], out_dir: Path, jobs: int, timing_path: Pa
         while waiting and len(running) < jobs:
             path = waiting.pop(0)
             with open(out_dir / f"{path.stem}.log", "w") as child_log:  # the child keeps its own handle
-                child = subprocess.Popen([sys.executable, "-m", "helpers.runner", "--one", str(path), "--out", str(out_dir)],
+                child = subprocess.Popen([sys.executable, "-m", "tools.runner", "--one", str(path), "--out", str(out_dir)],
                                          stdout=child_log, stderr=subprocess.STDOUT, cwd=report.ROOT)
             running[path.stem] = (child, path, time.perf_counter())
             beside = [n for n in running if n != path.stem]

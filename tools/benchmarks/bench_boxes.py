@@ -1,6 +1,6 @@
 """Elementwise IoU: our vectorized NumPy path against a Python loop and Keras.
 
-    python benchmarks/bench_boxes.py
+    python tools/benchmarks/bench_boxes.py
 
 Measured side by side in one run on the same boxes:
 1. 1,000,000 box pairs: helpers.boxes.iou (NumPy) against a plain Python loop;

@@ -1,9 +1,9 @@
 """Two `make run`s side by side: seconds in each notebook's cells, before and after.
 
-    python benchmarks/compare_make_run.py BEFORE/build/timing.json AFTER/build/timing.json \
+    python tools/benchmarks/compare_make_run.py BEFORE/build/timing.json AFTER/build/timing.json \
         [--wall BEFORE_SECONDS AFTER_SECONDS]
 
-Each timing.json is what `make run` writes (helpers/runner.py): every code cell's seconds, per
+Each timing.json is what `make run` writes (tools/runner.py): every code cell's seconds, per
 notebook. `--wall` adds the whole command's wall time (set-up, notebooks, figures, reader), as
 `/usr/bin/time` measured it. Prints a Markdown table for the README.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from helpers.runner import seconds_in_cells
+from tools.runner import seconds_in_cells
 
 
 def table(before: dict[str, float], after: dict[str, float], wall: tuple[float, float] | None = None) -> str:

@@ -1,6 +1,6 @@
 """Every notebook's "Open in Colab" badge and Colab install cell, from one address.
 
-    make badges      # = python -m helpers.badges
+    make badges      # = python -m tools.badges
 
 The repository's address lives in one place: ``[project.urls] Repository`` in
 pyproject.toml. A fork changes that line and runs ``make badges``; each badge then
