@@ -124,3 +124,32 @@ def test_the_lesson_library_never_loads_the_run_time_or_the_tools():
     assert out.stdout.strip() == "[]", f"a lesson module imports the run-time or the tools: {out.stdout}"
     assert {"boxes", "losses", "stats", "weights", "data"} <= set(LESSON_MODULES)
     assert not {"session", "profile", "checks", "report", "results", "runner", "figures"} & set(LESSON_MODULES)
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("readme", ["README.md", "tools/README.md", "tools/benchmarks/README.md"])
+def test_every_relative_link_in_the_readmes_resolves(readme):
+    path = ROOT / readme
+    links = re.findall(r"\]\(([^)\s]+)\)", path.read_text())
+    assert links or readme != "README.md", "the README links nothing"
+    for link in links:
+        if link.startswith(("http://", "https://", "mailto:")):
+            continue
+        target, _, anchor = link.partition("#")
+        file = (path.parent / target).resolve() if target else path
+        assert file.exists(), f"{readme}: {link} points at nothing"
+        if anchor and file.suffix == ".md":
+            headings = [_slug(h) for h in re.findall(r"(?m)^#+ (.+)$", file.read_text())]
+            assert anchor in headings, f"{readme}: no heading #{anchor} in {file.name}"
+
+
+def test_the_learners_readme_is_short_and_the_engineering_notes_live_in_tools():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme) <= 15_000, f"README.md is {len(readme):,} characters; move engineering notes to tools/README.md"
+    notes = (ROOT / "tools" / "README.md").read_text()
+    for section in ("How long `make run` takes", "Rehearsing `full`", "Scaling up", "CI", "Reference runs"):
+        assert f"## {section}" in notes, f"tools/README.md has lost its section {section!r}"
