@@ -44,6 +44,8 @@ class Source:
         if self.real:
             return f"{self.name}: {self.kind} source, {self.detail}."
         why = "; ".join(self.skipped) if self.skipped else "requested explicitly"
+        if data_dir_problem():
+            why += f".\n  Check: {data_dir_problem()}"
         return (
             f"NOTICE {self.name}: using a STAND-IN ({self.kind}: {self.detail}).\n"
             f"  Why: {why}.\n"
@@ -74,6 +76,17 @@ def data_dir() -> Path | None:
         return None
     path = Path(value).expanduser()
     return path if path.is_absolute() else (ROOT / path).resolve()
+
+
+def data_dir_problem() -> str | None:
+    """A sentence naming ``$ACV_DATA_DIR`` when it is set to something that is not a folder
+    (a typo, an unmounted disk); None when it is unset or a folder."""
+    path = data_dir()
+    if path is None or path.is_dir():
+        return None
+    what = "a file, not a folder" if path.exists() else "nothing: no such folder"
+    return (f"${DATA_DIR_VAR} is set to {os.environ[DATA_DIR_VAR].strip()!r} ({path}), which is {what}; "
+            f"no local copy can be read from it")
 
 
 def keras_home() -> Path:

@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 
+from helpers import sources
 from helpers.sources import Source, SourceUnavailable, download_guard
 
 
@@ -67,3 +68,18 @@ def test_relative_data_dir_is_taken_from_the_repository_root(monkeypatch, tmp_pa
     assert sources.data_dir() == (root / "../shared/data").resolve()
     monkeypatch.setenv("ACV_DATA_DIR", str(tmp_path))
     assert sources.data_dir() == tmp_path
+
+
+def test_a_data_dir_that_is_not_a_folder_is_named_in_every_standin_notice(monkeypatch, tmp_path):
+    monkeypatch.setenv(sources.DATA_DIR_VAR, str(tmp_path / "acv-dta"))  # a typo
+    problem = sources.data_dir_problem()
+    assert "ACV_DATA_DIR is set to" in problem and "acv-dta" in problem and "no such folder" in problem
+    notice = sources.Source("mnist", "standin", "digits", real=False, skipped=("no local copy",)).notice()
+    assert "Check: $ACV_DATA_DIR is set to" in notice
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setenv(sources.DATA_DIR_VAR, str(tmp_path / "a-file"))
+    assert "a file, not a folder" in sources.data_dir_problem()
+    monkeypatch.setenv(sources.DATA_DIR_VAR, str(tmp_path))
+    assert sources.data_dir_problem() is None
+    monkeypatch.delenv(sources.DATA_DIR_VAR)
+    assert sources.data_dir_problem() is None

@@ -7,7 +7,7 @@ import platform
 import warnings
 from types import MappingProxyType
 
-from .. import distribute
+from .. import distribute, sources
 from . import rehearsal, report
 from . import profile as profiles
 
@@ -85,6 +85,8 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
                 f"(run 'make setup' to install the pinned versions)"
             )
     if verbose:
+        if sources.data_dir_problem():
+            print(f"WARNING: {sources.data_dir_problem()}.")
         for key, value in env.items():
             print(f"{key:>14}: {value}")
         print(gpu_advice())
