@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make run   set up, execute every notebook (two at a time: JOBS=1 for one after
 #              another), print the results, build the reader (build/html/index.html)
-#   make test  set up, then unit tests + nbval over every notebook (smoke profile)
+#   make test  set up, then ruff, unit tests + nbval over every notebook (smoke profile)
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
 #   make rehearse
@@ -43,6 +43,7 @@ run: setup
 # Unit tests, then every notebook under nbval in the smoke profile. Smoke
 # metrics go to build/smoke so they never overwrite those of 'make run'.
 test: setup
+	$(VENV)/bin/ruff check helpers tools tests notebooks
 	$(PY) -m pytest tests
 	ACV_PROFILE=smoke ACV_BUILD_DIR=build/smoke $(NBVAL) $(NOTEBOOKS)
 

@@ -88,7 +88,7 @@ class Interval:
         return {1: "ahead", -1: "behind", 0: "not distinguishable"}[self.sign]
 
     @classmethod
-    def from_dict(cls, record: dict) -> "Interval":
+    def from_dict(cls, record: dict) -> Interval:
         """The Interval that ``as_dict`` wrote (a recorded run's JSON)."""
         return cls(record["mean"], record["low"], record["high"], record["n"], record["method"],
                    record.get("level", LEVEL), tuple(record.get("values", ())))

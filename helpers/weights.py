@@ -17,8 +17,8 @@ is just training from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard, keras_home, offline, reachable
 from .training import set_batchnorm_momentum

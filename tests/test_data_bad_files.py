@@ -6,9 +6,9 @@ import tarfile
 import numpy as np
 import pytest
 from PIL import Image
+from test_data import _fake_cifar_batches
 
 from helpers import data
-from test_data import _fake_cifar_batches
 
 
 def _photo(seed):

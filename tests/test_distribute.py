@@ -158,9 +158,9 @@ def test_without_our_workaround_keras_fit_fails_on_two_workers(tmp_path):
 
 def run_initial(tmp_path: Path) -> Path:
     """The small model's weights before training (0 steps), to show the workers moved them."""
-    code = ("import sys, numpy as np; sys.path.insert(0, %r); import distributed_worker as w; "
-            "m = w.small_model(); np.savez(%r, **{f'w{i}': a for i, a in enumerate(m.get_weights())})"
-            % (str(WORKER.parent), str(tmp_path / "initial.npz")))
+    code = (f"import sys, numpy as np; sys.path.insert(0, {str(WORKER.parent)!r}); import distributed_worker as w; "
+            f"m = w.small_model(); np.savez({str(tmp_path / 'initial.npz')!r}, "
+            "**{f'w{i}': a for i, a in enumerate(m.get_weights())})")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     return tmp_path / "initial.npz"

@@ -36,7 +36,7 @@ def test_missing_setting_names_the_ones_that_exist():
     cfg = profile.settings("00_setup_check", "smoke")
     assert cfg.seed == 42
     with pytest.raises(AttributeError, match="has no setting 'epochs'.*seed"):
-        cfg.epochs
+        _ = cfg.epochs
 
 
 @pytest.mark.parametrize("notebook", sorted(profile.NOTEBOOKS))

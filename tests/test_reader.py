@@ -6,8 +6,8 @@ from pathlib import Path
 import nbformat
 
 from helpers.course import report
-from tools import figures, reader
 from helpers.sources import Source
+from tools import figures, reader
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from helpers.course import report
-from tools import runner
 from helpers.sources import Source
+from tools import runner
 
 
 def test_record_writes_numbers_profile_sources_and_versions(build_dir):

@@ -31,7 +31,7 @@ def test_epoch_timer_records_every_epoch_and_step():
     assert timer.steady_epoch_s == pytest.approx(np.mean(timer.seconds[1:]))
     assert timer.steady_step_s > 0
     with pytest.raises(ValueError, match="no epoch"):
-        training.EpochTimer().steady_epoch_s
+        _ = training.EpochTimer().steady_epoch_s
 
 
 def test_set_batchnorm_momentum_reaches_nested_layers_and_changes_training():

@@ -13,7 +13,7 @@ False: a stand-in shows that the code runs, not what the lesson claims.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from . import rehearsal
 from .profile import PROFILES

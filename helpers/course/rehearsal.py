@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import resource
-from pathlib import Path
 from typing import Any
 
 ENV_VAR = "ACV_REHEARSAL"

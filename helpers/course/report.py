@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from . import profile, rehearsal
 from ..sources import ROOT, Source
+from . import profile, rehearsal
 
 BUILD_VAR = "ACV_BUILD_DIR"
 

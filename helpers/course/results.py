@@ -14,7 +14,6 @@ table. All three read ``HEADLINES`` below and the recorded runs:
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..sources import ROOT
 from . import report

@@ -8,8 +8,8 @@ import warnings
 from types import MappingProxyType
 
 from .. import distribute, sources
-from . import rehearsal, report
 from . import profile as profiles
+from . import rehearsal, report
 
 MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import pickle
 import tarfile
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

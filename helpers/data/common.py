@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -35,7 +35,7 @@ class Dataset:
             f"{len(self.class_names)} classes"
         )
 
-    def subset(self, n_train: int | None = None, n_test: int | None = None) -> "Dataset":
+    def subset(self, n_train: int | None = None, n_test: int | None = None) -> Dataset:
         """The first ``n_train`` / ``n_test`` examples (None keeps all)."""
         return Dataset(
             self.x_train[:n_train], self.y_train[:n_train],
@@ -108,11 +108,11 @@ class BoxedImages:
     labels: np.ndarray
     box_format: str = "rel_xyxy"
 
-    def subset(self, n: int | None) -> "BoxedImages":
+    def subset(self, n: int | None) -> BoxedImages:
         """The first ``n`` examples (None keeps all)."""
         return BoxedImages(self.images[:n], self.boxes[:n], self.labels[:n], self.box_format)
 
-    def split(self, n_last: int) -> tuple["BoxedImages", "BoxedImages"]:
+    def split(self, n_last: int) -> tuple[BoxedImages, BoxedImages]:
         """(all but the last ``n_last`` examples, the last ``n_last``): a validation split carved off."""
         if not 0 < n_last < len(self.labels):
             raise ValueError(f"n_last must leave examples on both sides: 0 < n_last < {len(self.labels)}; got {n_last}")

@@ -41,7 +41,7 @@ class LabelledImages:
         return (f"{self.source.name} ({self.source.kind}): {len(self.train_x):,} train / "
                 f"{len(self.val_x):,} validation {kind}, classes {self.class_names}, train counts {counts}")
 
-    def subset(self, n_train: int | None = None, n_val: int | None = None) -> "LabelledImages":
+    def subset(self, n_train: int | None = None, n_val: int | None = None) -> LabelledImages:
         """The first ``n_train`` / ``n_val`` examples (loaders shuffle, so classes stay mixed)."""
         return LabelledImages(self.train_x[:n_train], self.train_y[:n_train], self.val_x[:n_val],
                               self.val_y[:n_val], self.class_names, self.source)

@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import time
 
-import helpers  # noqa: F401  (quiet TensorFlow start-up)
 import keras
 import numpy as np
 
+import helpers  # noqa: F401  (quiet TensorFlow start-up)
 from helpers import data
 from helpers.course import profile
 

@@ -9,10 +9,10 @@ each after a warm-up fit that traces the step; prints the median seconds and the
 
 import time
 
-import helpers  # noqa: F401  (quiet TensorFlow start-up)
 import keras
 import numpy as np
 
+import helpers  # noqa: F401  (quiet TensorFlow start-up)
 from helpers import transfer
 
 ROUNDS = 3
