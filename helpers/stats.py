@@ -170,6 +170,37 @@ def paired_bootstrap(scores_a, scores_b, level: float = LEVEL, resamples: int = 
     return Interval(mean, float(low), float(high), int(difference.size), "paired bootstrap over images", level)
 
 
+def contrast_bootstrap(group_1: tuple, group_2: tuple, level: float = LEVEL,
+                       resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> Interval:
+    """Percentile interval of a difference between two groups' paired differences.
+
+    group_1 = (scores_a, scores_b) on one set of images, group_2 the same on another,
+    disjoint set (small boxes, large boxes): the interval of
+    ``mean(a1 - b1) - mean(a2 - b2)``, each group resampled on its own, so that "A's lead
+    over B is larger on group 1" is one number with one interval.
+    """
+    _check_level(level)
+    if resamples < 100:
+        raise ValueError(f"resamples must be at least 100 for a {level:.0%} interval; got {resamples}")
+    differences = []
+    for name, (a, b) in (("group_1", group_1), ("group_2", group_2)):
+        a, b = _as_1d(a, f"{name}'s scores_a"), _as_1d(b, f"{name}'s scores_b")
+        if a.shape != b.shape:
+            raise ValueError(f"{name}: paired scores need the same images: got {a.size} and {b.size} scores")
+        differences.append(a - b)
+    first, second = differences
+    mean = float(first.mean() - second.mean())
+    if min(first.size, second.size) < 2:
+        return Interval(mean, None, None, int(first.size + second.size), "bootstrap of a contrast", level)
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    for i in range(resamples):  # (n_1,) and (n_2,) draws with replacement, each group on its own
+        means[i] = (first[rng.integers(0, first.size, first.size)].mean()
+                    - second[rng.integers(0, second.size, second.size)].mean())
+    low, high = np.quantile(means, [0.5 - level / 2, 0.5 + level / 2])
+    return Interval(mean, float(low), float(high), int(first.size + second.size), "bootstrap of a contrast", level)
+
+
 def _check_level(level: float) -> None:
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1 (0.95 for a 95 % interval); got {level!r}")

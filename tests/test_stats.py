@@ -100,3 +100,19 @@ def test_bad_input_is_named():
 def test_an_interval_survives_its_record():
     interval = stats.over_seeds([0.61, 0.64, 0.6])
     assert stats.Interval.from_dict(interval.as_dict()) == interval
+
+
+def test_contrast_bootstrap_finds_a_lead_that_grows_and_none_where_it_does_not():
+    rng = np.random.default_rng(1)
+    small_b, large_b = rng.uniform(0, 1, 400), rng.uniform(0, 1, 400)
+    # A leads B by 0.2 on the first group and by 0.05 on the second: the contrast is 0.15
+    grows = stats.contrast_bootstrap((small_b + 0.2, small_b), (large_b + 0.05, large_b))
+    assert grows.mean == pytest.approx(0.15) and grows.low == pytest.approx(0.15) and grows.high == pytest.approx(0.15)
+    # the same noisy lead on both groups: the interval holds zero
+    noise_1, noise_2 = rng.normal(0.1, 0.3, 400), rng.normal(0.1, 0.3, 400)
+    same = stats.contrast_bootstrap((small_b + noise_1, small_b), (large_b + noise_2, large_b))
+    assert same.low < 0 < same.high and same.sign == 0 and same.method == "bootstrap of a contrast"
+    # its width is about that of two independent means: 1.96 * sqrt(2 * 0.3**2 / 400)
+    assert same.high - same.low == pytest.approx(2 * 1.96 * np.sqrt(2 * 0.09 / 400), rel=0.15)
+    with pytest.raises(ValueError, match="group_2: paired scores need the same images: got 3 and 2"):
+        stats.contrast_bootstrap(([1, 2], [1, 2]), ([1, 2, 3], [1, 2]))
