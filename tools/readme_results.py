@@ -30,11 +30,12 @@ def _row_01(n):
 
 
 def _row_02(n):
-    c = n["comparison"]
+    c, d = n["comparison"], n.get("differences", {})
+    gaps = "; ".join(f"{name.replace('_', ' ')} {_interval(i)}" for name, i in d.items())
     return (f"02 fine-tuning (MobileNetV2, {n['image_size']} px, {n['n_train']:,} / {n['n_val']:,} images, "
-            f"{n['epochs_each']} epochs each)",
+            f"{n['epochs_each']} epochs each; paired bootstrap over validation images)",
             f"feature extraction {_f(c['feature_extraction']['val_accuracy'])}, fine-tuning "
-            f"{_f(c['fine_tuning']['val_accuracy'])} validation accuracy",
+            f"{_f(c['fine_tuning']['val_accuracy'])} validation accuracy" + (f"; {gaps}" if gaps else ""),
             f"from scratch {_f(c['scratch']['val_accuracy'])}", "(TensorFlow's tutorial, 160 px, 20 epochs)")
 
 
@@ -46,8 +47,19 @@ def _row_03(n):
                                  if f"x{f}" in probe[m]) for m in methods]
     return (f"03 linear probe on frozen ResNet50 cut at conv4_block6_out ({n['probe_n_train']:,} / "
             f"{n['probe_n_test']:,} images)",
-            f"accuracy x{factors[0]} (32 px) {_f(probe['nearest'][f'x{factors[0]}']['accuracy'], 2)}; " + "; ".join(parts),
+            f"accuracy x{factors[0]} (32 px) {_f(probe['nearest'][f'x{factors[0]}']['accuracy'], 2)}; " + "; ".join(parts)
+            + (f"; nearest x{factors[-1]} minus x{factors[0]} {_interval(n['scale_gain'])}" if "scale_gain" in n else ""),
             "chance 0.1", "not comparable: ResNet50 at x7, every layer trained 4 epochs, 0.951")
+
+
+def _row_04(n):
+    c, g = n["course_model"], n["giou_minus_mse"]
+    canvases = ", ".join(f"{canvas} {_interval(i)}" for canvas, i in g.items())
+    return (f"04 digit boxes (real MNIST, {n['n_train']:,} canvases, {n['epochs']} epochs; the loss comparison "
+            f"one seed, on validation digits)",
+            f"ours: accuracy {_f(n['accuracy'])}, IoU >= 0.6 for {_f(n['share_iou_ge_0_6'])}; GIoU minus MSE at its "
+            f"chosen weight, mean IoU: {canvases}",
+            f"the course's model: IoU >= 0.6 for {_f(c['share_iou_ge_0_6'])}", "0.61 (6,106 of 10,000)")
 
 
 def _row_05(n):
@@ -95,6 +107,7 @@ def _row_07(n):
 
 
 ROWS = {"01_feature_extraction": _row_01, "02_fine_tuning": _row_02, "03_cifar10_resnet50_upsampling": _row_03,
+        "04_object_localization": _row_04,
         "05_bird_boxes": _row_05, "06_transferability": _row_06, "07_iou_losses_at_scale": _row_07}
 
 
