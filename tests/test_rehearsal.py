@@ -1,4 +1,4 @@
-"""helpers.rehearsal: the full profile's settings with data cut small and one epoch per fit."""
+"""helpers.course.rehearsal and tools.rehearse: the full profile's settings with data cut small and one epoch per fit."""
 
 from pathlib import Path
 

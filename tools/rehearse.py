@@ -28,8 +28,8 @@ FULL_DATA: dict[str, list[tuple[str, int, int]]] = {
     "02_fine_tuning": [],  # 3,000 files streamed from disk by tf.data
     "03_cifar10_resnet50_upsampling": [("CIFAR-10 images (uint8) and their preprocessed float32 copies", 60_000,
                                         32 * 32 * 3 * (UINT8 + FLOAT32)),
-                                       ("linear-probe images (float32) and features (1,280 float32)", 12_000,
-                                        32 * 32 * 3 * FLOAT32 + 1280 * FLOAT32)],
+                                       ("linear-probe images (float32) and ResNet50 features (1,024 float32)", 12_000,
+                                        32 * 32 * 3 * FLOAT32 + 1024 * FLOAT32)],
     "04_object_localization": [("75 x 75 canvases (uint8), train and test", 70_000, 75 * 75 * UINT8)],
     "05_bird_boxes": [("bird photos at 224 px (uint8), train and test", 6_033, 224 * 224 * 3 * UINT8),
                       ("mirrored training copies (uint8)", 3_000, 224 * 224 * 3 * UINT8),
