@@ -40,6 +40,7 @@ def test_petimages_skips_empty_and_non_jpeg_files_and_splits_90_10(data_dir):
     ds = data.load_cats_vs_dogs("petimages")
     assert len(ds.train_x) + len(ds.val_x) == 20
     assert len(ds.val_x) == 2
+    assert sorted(ds.val_y.tolist()) == [0, 1], "each class split 90/10 on its own, as the course does"
     assert not any(p.endswith(("666.jpg", "11702.jpg")) for p in list(ds.train_x) + list(ds.val_x))
 
 

@@ -46,21 +46,28 @@ class LabelledImages:
         return LabelledImages(self.train_x[:n_train], self.train_y[:n_train], self.val_x[:n_val],
                               self.val_y[:n_val], self.class_names, self.source)
 
-    def dataset(self, split: str, image_size: int, batch_size: int, shuffle: bool = False, seed: int = 0):
-        """Batches of (images (B, S, S, 3) float32 0..255, labels (B,)) for ``split``."""
+    def dataset(self, split: str, image_size: int, batch_size: int, shuffle: bool = False, seed: int = 0,
+                interpolation: str = "bilinear"):
+        """Batches of (images (B, S, S, 3) float32 0..255, labels (B,)) for ``split``.
+
+        interpolation: how each image is resized to S x S, "bilinear" (``image_dataset_from_directory``'s
+        default) or "nearest" (what the legacy ``flow_from_directory`` did, as the course's lab 1).
+        """
         import tensorflow as tf
 
         if split not in ("train", "val"):
             raise ValueError(f"unknown split {split!r}; expected 'train' or 'val'")
+        if interpolation not in ("bilinear", "nearest"):
+            raise ValueError(f"unknown interpolation {interpolation!r}; expected 'bilinear' or 'nearest'")
         x, y = (self.train_x, self.train_y) if split == "train" else (self.val_x, self.val_y)
         size = (image_size, image_size)
 
         def from_file(path, label):
             image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-            return tf.image.resize(image, size), label
+            return tf.cast(tf.image.resize(image, size, method=interpolation), tf.float32), label
 
         def from_array(image, label):
-            return tf.image.resize(tf.cast(image, tf.float32), size), label
+            return tf.cast(tf.image.resize(tf.cast(image, tf.float32), size, method=interpolation), tf.float32), label
 
         ds = tf.data.Dataset.from_tensor_slices((x, y))
         if shuffle:
@@ -121,22 +128,30 @@ def _filtered_from(root: Path):
 
 
 def _petimages_from(root: Path, val_fraction: float = 0.1):
-    """``PetImages/{Cat,Dog}/*.jpg`` -> (readable files shuffled and split 90/10, a line on what was skipped)."""
-    paths, labels, skipped, total = [], [], {}, 0
+    """``PetImages/{Cat,Dog}/*.jpg`` -> (readable files, each class split 90/10 as the course does, shuffled;
+    a line on what was skipped)."""
+    split = {"train": ([], []), "val": ([], [])}
+    skipped, total = {}, 0
+    rng = np.random.default_rng(0)
     for label, animal in enumerate(("Cat", "Dog")):
+        readable = []
         for path in sorted((root / animal).glob("*.jpg")):
             total += 1
             why = why_unreadable(path)
             if why is None:
-                paths.append(path)
-                labels.append(label)
+                readable.append(path)
             else:
                 skipped.setdefault(why, []).append(path)
-    if not paths:
+        n_train = int(len(readable) * (1 - val_fraction))  # the course: int(len(files) * 0.9) per class
+        order = rng.permutation(len(readable))
+        for name, part in (("train", order[:n_train]), ("val", order[n_train:])):
+            split[name][0].extend(readable[i] for i in part)
+            split[name][1].extend([label] * len(part))
+    if not split["train"][0]:
         raise ValueError(f"{root}: no readable images under Cat/ and Dog/; is this PetImages? ({skipped_summary(skipped, total)})")
-    x, y = _shuffled(paths, labels, seed=0)
-    n_val = int(round(len(x) * val_fraction))
-    return (x[n_val:], y[n_val:], x[:n_val], y[:n_val]), skipped_summary(skipped, total)
+    train_x, train_y = _shuffled(*split["train"], seed=0)
+    val_x, val_y = _shuffled(*split["val"], seed=1)
+    return (train_x, train_y, val_x, val_y), skipped_summary(skipped, total)
 
 
 def _find_dir(top: Path, name: str) -> Path | None:
