@@ -69,20 +69,24 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     # Course lab 2: CIFAR-10 upsampled 7x to 224x224 into ResNet50 (ImageNet),
     # everything trainable, SGD 0.01, batch 64, 4 epochs. `res_*` size the
     # resolution/cost table (time per step only), `probe_*` the linear probe per factor on frozen
-    # ResNet50 cut at conv4_block6_out.
+    # ResNet50 cut at conv4_block6_out; `probe_cs`: the values of C it chooses from per arm by 3-fold
+    # cross-validation on its training images (a stand-in's random features get the first: they
+    # measure nothing, and choosing for them would only cost minutes).
     "03_cifar10_resnet50_upsampling": {
         "smoke": {"n_train": 192, "n_test": 128, "factor": 1, "batch_size": 32, "epochs": 1,
                   "learning_rate": 0.01, "res_factors": (1, 2), "res_n_train": 64,
                   "res_batch_size": 16, "res_epochs": 1,
-                  "probe_factors": (1, 2), "probe_n_train": 300, "probe_n_test": 200},
+                  "probe_factors": (1, 2), "probe_n_train": 300, "probe_n_test": 200, "probe_cs": (0.01, 0.1)},
         "cpu": {"n_train": 2000, "n_test": 500, "factor": 2, "batch_size": 32, "epochs": 2,
                 "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 160,
                 "res_batch_size": 16, "res_epochs": 1,
-                "probe_factors": (1, 2, 4), "probe_n_train": 1000, "probe_n_test": 500},
+                "probe_factors": (1, 2, 4), "probe_n_train": 1000, "probe_n_test": 500,
+                "probe_cs": (0.001, 0.01, 0.1, 1.0)},
         "full": {"n_train": 50000, "n_test": 10000, "factor": 7, "batch_size": 64, "epochs": 4,
                  "learning_rate": 0.01, "res_factors": (1, 2, 3, 4, 7), "res_n_train": 10000,
                  "res_batch_size": 64, "res_epochs": 1,
-                 "probe_factors": (1, 2, 3, 4, 7), "probe_n_train": 10000, "probe_n_test": 2000},
+                 "probe_factors": (1, 2, 3, 4, 7), "probe_n_train": 10000, "probe_n_test": 2000,
+                 "probe_cs": (0.001, 0.01, 0.1, 1.0)},
     },
     # Course assignment: MobileNetV2 at 224x224 on Caltech birds, SGD momentum
     # 0.9, MSE, 50 epochs; scored on the first 500 test images at IoU >= 0.5.
