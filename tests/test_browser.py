@@ -251,3 +251,44 @@ def test_box_explorer_answers_a_slider_in_jupyterlab(lab, browser):
         assert iou_before == 0 and iou_after > 0, (before, after)
     finally:
         page.close()
+
+
+def test_a_wrong_iou_typed_into_the_exercise_gets_its_hint_in_jupyterlab(lab, browser):
+    """A learner replaces 04's IoU stub with an answer that forgets to clip, runs the cell, reads the hint."""
+    import nbformat
+
+    base, token, served = lab
+    source = nbformat.read(ROOT / "notebooks" / "04_object_localization.ipynb", as_version=4)
+    stub = next(c.source for c in source.cells if "exercise" in c.metadata.get("tags", []) and '"04.iou"' in c.source)
+    folder = served / "scratch"
+    folder.mkdir(exist_ok=True)
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                              "language": "python"}})
+    notebook.cells = [nbformat.v4.new_code_cell("import helpers\nfrom helpers import exercises\n\nimport numpy as np"),
+                      nbformat.v4.new_code_cell(stub)]
+    nbformat.write(notebook, folder / "exercise.ipynb")
+    wrong = ("def my_iou(a, b):\n"
+             "    w = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])\n"
+             "    h = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])\n"
+             "    area = lambda x: (x[:, 2] - x[:, 0]) * (x[:, 3] - x[:, 1])\n"
+             "    return w * h / (area(a) + area(b) - w * h)\n"
+             "\n"
+             'exercises.check("04.iou", my_iou);')
+    page = browser.new_page(viewport={"width": 1280, "height": 1200})
+    try:
+        page.goto(f"{base}/lab/workspaces/exercise/tree/scratch/exercise.ipynb?reset&token={token}")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+        _run_all_cells(page)  # the stub as shipped: "not attempted yet"
+        outputs = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output")
+        page.get_by_text("not attempted yet").first.wait_for(timeout=120_000)
+        editor = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-content").nth(1)
+        editor.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(wrong)  # as pasted: no auto-indent or bracket closing in the way
+        page.keyboard.press("Shift+Enter")
+        page.get_by_text("likely mistake: the overlap went negative").first.wait_for(timeout=60_000)
+        page.screenshot(path=str(SHOTS / "exercise_04_iou_hint.png"))
+        text = " ".join(outputs.all_text_contents())
+        assert "FAIL  two boxes that do not touch" in text and "04.iou:" in text and "tests failed" in text, text
+    finally:
+        page.close()
