@@ -134,3 +134,28 @@ def test_boxed_images_split_carves_the_last_examples_off():
     assert np.array_equal(val.images, images[7:]) and train.box_format == val.box_format == "rel_xyxy"
     with pytest.raises(ValueError, match="0 < n_last < 10; got 10"):
         boxed.split(10)
+
+
+def test_canvas_pipeline_draws_a_new_place_each_epoch_with_the_digit_inside_its_box():
+    rng = np.random.default_rng(0)
+    digits = rng.integers(1, 256, (6, 28, 28)).astype(np.uint8)  # no zero pixel: the patch is the digit
+    labels = np.arange(6)
+    batches = iter(data.canvas_pipeline(digits, labels, batch_size=6, seed=3))
+    seen = {}
+    for _ in range(2):  # two epochs of one batch each
+        images, targets = next(batches)
+        images, labels_out, boxes_out = images.numpy(), targets["classification"].numpy(), targets["bounding_box"].numpy()
+        assert images.shape == (6, 75, 75, 1) and images.dtype == np.uint8 and boxes_out.shape == (6, 4)
+        for image, label, box in zip(images[..., 0], labels_out, boxes_out):
+            x0, y0, x1, y1 = np.round(box * 75).astype(int)
+            assert (x1 - x0, y1 - y0) == (28, 28) and 0 <= x0 <= 47 and 0 <= y0 <= 47  # the course's [0, 48)
+            np.testing.assert_array_equal(image[y0:y1, x0:x1], digits[label])      # rows are y
+            assert image.sum() == digits[label].astype(int).sum()                  # nothing outside the box
+            seen.setdefault(int(label), []).append((x0, y0))
+    assert sorted(seen) == list(range(6))
+    assert any(len(set(places)) == 2 for places in seen.values()), "each epoch should draw new places"
+
+
+def test_canvas_pipeline_refuses_a_batch_larger_than_the_digits():
+    with pytest.raises(ValueError, match="batch_size must be 1 to 4"):
+        data.canvas_pipeline(np.zeros((4, 28, 28), np.uint8), np.arange(4), batch_size=64)

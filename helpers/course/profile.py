@@ -103,16 +103,19 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
     },
     # Course lab 3: MNIST digits on a 75x75 canvas, Adam, CE + MSE, 10 epochs
     # of 60000/64 steps. `comparison_*` size the loss comparison; `mse_weights`: the MSE box
-    # weights it chooses from on the validation split; `scaled_sizes`: its scaled-digit canvas.
+    # weights it chooses from on the validation split; `scaled_sizes`: its scaled-digit canvas;
+    # `fresh_positions`: the main models draw a new place per digit every epoch, as the course's
+    # tf.data pipeline does (full), or keep one (smoke, cpu: simpler to show and to score).
     "04_object_localization": {
         "smoke": {"n_train": 2000, "n_test": 300, "epochs": 3, "batch_size": 64,
-                  "comparison_n_train": 2000, "comparison_epochs": 1, "mse_weights": (10.0,), "scaled_sizes": (14, 56)},
+                  "comparison_n_train": 2000, "comparison_epochs": 1, "mse_weights": (10.0,), "scaled_sizes": (14, 56),
+                  "fresh_positions": False},
         "cpu": {"n_train": 60000, "n_test": 10000, "epochs": 3, "batch_size": 64,
                 "comparison_n_train": 6000, "comparison_epochs": 2, "mse_weights": (1.0, 10.0, 100.0),
-                "scaled_sizes": (14, 56)},
+                "scaled_sizes": (14, 56), "fresh_positions": False},
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "batch_size": 64,
                  "comparison_n_train": 60000, "comparison_epochs": 10, "mse_weights": (1.0, 10.0, 100.0),
-                 "scaled_sizes": (14, 56)},
+                 "scaled_sizes": (14, 56), "fresh_positions": True},
     },
     # Yosinski et al. (2014) at CIFAR-10 scale: tasks A and B are fixed halves of the classes
     # (helpers.transfer.SPLIT_CLASSES); `ns`: how many layers are copied; `little_data`: training

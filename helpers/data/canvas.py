@@ -10,10 +10,11 @@ from .common import BoxedImages
 
 def paste_on_canvas(digits: np.ndarray, labels: np.ndarray, canvas: int = 75, seed: int = 0,
                     copies: int = 1, sizes: tuple[int, int] | None = None) -> BoxedImages:
-    """Paste each (h, w) digit onto a black ``canvas`` x ``canvas`` image, as the course does.
+    """Paste each (h, w) digit onto a black ``canvas`` x ``canvas`` image, once, at a fixed place.
 
     The top-left corner (xmin, ymin) is drawn uniformly from the integers in
-    [0, canvas - w]; for MNIST on 75x75 that is [0, 48). The box is the pasted
+    [0, canvas - w], as the course draws it; for MNIST on 75x75 that is [0, 48). (The course
+    draws a new place every epoch: ``canvas_pipeline`` does that.) The box is the pasted
     patch, [xmin, ymin, xmin + w, ymin + h] / canvas. ``copies`` > 1 pastes every
     digit that many times at different places (more examples from few digits).
     ``sizes=(lo, hi)`` first resizes each digit to s x s pixels, s drawn uniformly
@@ -48,3 +49,41 @@ def paste_on_canvas(digits: np.ndarray, labels: np.ndarray, canvas: int = 75, se
         images[i, y:y + dh, x:x + dw] = patch
     boxes = np.stack([xmin, ymin, xmin + widths, ymin + heights], axis=1).astype(np.float32) / canvas
     return BoxedImages(images, boxes, labels.astype(np.int64))
+
+
+def canvas_pipeline(digits: np.ndarray, labels: np.ndarray, batch_size: int, canvas: int = 75, seed: int = 0,
+                    shuffle_buffer: int = 5000):
+    """An endless ``tf.data`` pipeline, as the course's lab 3: a new position each time a digit is drawn.
+
+    Yields (images (B, canvas, canvas, 1) uint8, {"classification": (B,) int64, "bounding_box": (B, 4)
+    rel_xyxy float32}). Unlike ``paste_on_canvas``, which fixes one position per digit, every epoch
+    shows every digit somewhere else: the augmentation is an endless supply of positions. Pass
+    ``steps_per_epoch`` to ``fit``, since the pipeline never ends.
+
+    The steps, in the order the course uses them and what each is for:
+    ``shuffle`` (a buffer of ``shuffle_buffer`` digits, reshuffled every epoch), ``repeat`` (endless),
+    ``map`` (pasting, on parallel CPU threads), ``batch(drop_remainder=True)`` (every batch the same
+    size: what XLA and TPUs need) and ``prefetch`` (the next batches are prepared while the
+    accelerator trains on this one).
+    """
+    import tensorflow as tf
+
+    digits = np.asarray(digits)
+    if digits.ndim != 3 or digits.shape[1] > canvas or digits.shape[2] > canvas:
+        raise ValueError(f"digits must be (N, h, w) grey images no larger than {canvas}x{canvas}; got {digits.shape}")
+    if batch_size < 1 or batch_size > len(digits):
+        raise ValueError(f"batch_size must be 1 to {len(digits)} (the number of digits); got {batch_size}")
+    h, w = digits.shape[1:]
+    generator = tf.random.Generator.from_seed(seed)  # one stream for every position drawn
+
+    def paste(digit, label):
+        xmin = generator.uniform((), 0, canvas - w + 1, dtype=tf.int32)  # [0, 48) for MNIST on 75x75
+        ymin = generator.uniform((), 0, canvas - h + 1, dtype=tf.int32)
+        image = tf.image.pad_to_bounding_box(digit[..., None], ymin, xmin, canvas, canvas)  # (canvas, canvas, 1)
+        box = tf.cast(tf.stack([xmin, ymin, xmin + w, ymin + h]), tf.float32) / canvas
+        return image, {"classification": label, "bounding_box": box}
+
+    ds = tf.data.Dataset.from_tensor_slices((digits, np.asarray(labels, np.int64)))
+    ds = ds.shuffle(min(shuffle_buffer, len(digits)), seed=seed, reshuffle_each_iteration=True).repeat()
+    ds = ds.map(paste, num_parallel_calls=1)  # one thread: the generator's draws then follow one order
+    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
