@@ -22,7 +22,9 @@ DATA ?= ../shared/data
 # Notebooks executed at the same time by make run and make reference, each in its own kernel:
 # one notebook keeps 2 cores about 70 % busy, two keep them busy (README, "How long make run takes").
 JOBS ?= 2
-NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider
+# nbval over JOBS notebooks at a time (pytest-xdist; --dist loadfile keeps a notebook's cells in
+# order in one worker and one kernel), for the same reason.
+NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider -n $(JOBS) --dist loadfile
 
 .PHONY: setup run test test-real rehearse reference badges lab clean
 

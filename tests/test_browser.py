@@ -6,6 +6,11 @@ cells in the smoke profile offline, and fails on an error output, on stderr outp
 that is not on the allow-list below, or on a figure that does not render. A
 screenshot of each whole notebook goes to build/screenshots/.
 
+The notebooks run as a rehearsal (helpers.course.rehearsal: each data set cut to one batch,
+one epoch per fit): this test is about what JupyterLab shows, every cell, figure and widget,
+not about the numbers, which nbval checks in the smoke profile. It keeps the browser pass to
+minutes instead of a third full smoke run in CI.
+
 Needs Chromium and Playwright for Python: `.ci/run` installs both. Without them
 the test is skipped, saying how to enable it.
 """
@@ -83,7 +88,7 @@ def lab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = _free_port(), "acv-browser-test"
-    env = {**os.environ, "ACV_PROFILE": "smoke", "ACV_OFFLINE": "1", "ACV_BUILD_DIR": "build/browser",
+    env = {**os.environ, "ACV_PROFILE": "smoke", "ACV_REHEARSAL": "1", "ACV_OFFLINE": "1", "ACV_BUILD_DIR": "build/browser",
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     env.pop("ACV_DATA_DIR", None)
