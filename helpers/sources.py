@@ -26,7 +26,7 @@ class Source:
 
     name:    what was loaded ("mnist", "ResNet50 weights")
     kind:    "local" (ACV_DATA_DIR), "keras" (Keras cache or download),
-             "tfds", "imagenet", "random" or "standin"
+             "download", "imagenet", "random" or "standin"
     detail:  the path, URL or description of what was used
     real:    False for stand-ins and random weights: the numbers then show
              that the code runs, not what the course measured

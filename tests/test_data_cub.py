@@ -117,3 +117,61 @@ def test_box_on_the_image_edge_within_rounding_is_clipped(data_dir):
 def test_forced_local_without_birds_names_the_cub_archive(data_dir):
     with pytest.raises(SourceUnavailable, match=r"CUB_200_2011.tgz .* giving \$ACV_DATA_DIR/CUB_200_2011/"):
         data.load_birds(image_size=16, source="local")
+
+
+def _fake_get_file(monkeypatch, served: dict):
+    """keras.utils.get_file that 'downloads' from ``served`` (url -> a folder prepared by the test) or fails."""
+    import urllib.error
+
+    import keras
+
+    calls = []
+
+    def get_file(fname, origin, extract=False, **kwargs):
+        calls.append(origin)
+        if origin not in served:
+            raise urllib.error.URLError("no route to host")
+        assert extract, "the archive must be unpacked"
+        return str(served[origin])
+    monkeypatch.setattr(keras.utils, "get_file", get_file)
+    monkeypatch.delenv("ACV_OFFLINE", raising=False)
+    return calls
+
+
+def test_online_the_courses_prepared_folder_comes_first_read_without_downloading(data_dir, tmp_path, monkeypatch):
+    from helpers.data import birds as birds_module
+
+    unpacked = tmp_path / "cache" / "caltech_birds2010_011.zip_extracted"
+    (unpacked / "data" / "caltech_birds2010" / "0.1.1").mkdir(parents=True)
+    (unpacked / "data" / "caltech_birds2010" / "0.1.1" / "dataset_info.json").write_text("{}")
+    calls = _fake_get_file(monkeypatch, {data.birds.COURSE_BIRDS_URL: unpacked})
+    seen = {}
+    tiny = data.BoxedImages(np.zeros((2, 32, 32, 3), np.uint8), np.tile([0.1, 0.2, 0.6, 0.7], (2, 1)).astype(np.float32),
+                            np.zeros(2, np.int64), box_format="rel_yxyx")
+
+    def from_tfds(folder, download, image_size, n_train, n_test):
+        seen.update(folder=folder, download=download)
+        return tiny, tiny
+    monkeypatch.setattr(birds_module, "_birds_from_tfds", from_tfds)
+    birds = data.load_birds(image_size=32, n_train=2, n_test=2)
+    assert calls == [data.birds.COURSE_BIRDS_URL], "the course's folder is tried first, and nothing after it"
+    assert seen == {"folder": unpacked / "data", "download": False}, "TFDS reads the prepared folder, downloads nothing"
+    assert birds.source.kind == "download" and birds.source.real and "course's prepared TFDS folder" in birds.source.detail
+
+
+def test_online_cub_200_2011_follows_when_the_courses_folder_fails(data_dir, tmp_path, monkeypatch):
+    unpacked = tmp_path / "cache" / "CUB_200_2011.tgz_extracted"
+    write_cub(unpacked)
+    calls = _fake_get_file(monkeypatch, {data.cub.CUB_URL: unpacked})
+    birds = data.load_birds(image_size=32)
+    assert calls == [data.birds.COURSE_BIRDS_URL, data.cub.CUB_URL]
+    assert birds.source.name == "CUB_200_2011" and birds.source.kind == "download" and birds.source.real
+    assert birds.train.images.shape == (3, 32, 32, 3)
+
+
+def test_when_both_downloads_fail_the_stand_in_says_why(data_dir, monkeypatch):
+    _fake_get_file(monkeypatch, {})
+    birds = data.load_birds(image_size=32, n_train=4, n_test=2)
+    assert birds.source.kind == "standin" and not birds.source.real
+    why = " ".join(birds.source.skipped)
+    assert "caltech_birds2010_011.zip" in why and "CUB_200_2011.tgz" in why, why

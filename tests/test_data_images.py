@@ -121,10 +121,10 @@ def test_birds_standin_boxes_are_exact_and_in_tfds_order(data_dir):
         assert image[middle, x1].max() <= 85 and image[middle, x2 - 1].max() <= 85
 
 
-def test_birds_forced_tfds_offline_explains_the_prepared_folder(data_dir):
+def test_birds_forced_download_offline_explains_the_prepared_folder(data_dir):
     with pytest.raises(SourceUnavailable, match="prepared TFDS folder caltech_birds2010/"):
-        data.load_birds(image_size=32, n_train=2, n_test=2, source="tfds")
-    with pytest.raises(ValueError, match="expected one of: auto, local, tfds, standin"):
+        data.load_birds(image_size=32, n_train=2, n_test=2, source="download")
+    with pytest.raises(ValueError, match="expected one of: auto, local, download, standin"):
         data.load_birds(source="keras")
 
 

@@ -4,7 +4,8 @@ Each loader tries its sources in this order, unless ``source=`` forces one:
 
 1. ``local``:   the upstream files a learner copied into ``$ACV_DATA_DIR``;
 2. ``keras``:   Keras's cache (``~/.keras/datasets``) or its download, which
-                gives up quickly when there is no network (``tfds`` for the birds);
+                gives up quickly when there is no network (``download`` for the birds:
+                the course's prepared TFDS folder, then CUB-200-2011's archive);
 3. ``standin``: data made from what installed packages ship (scikit-learn's
                 handwritten digits and sample photos) or generated
                 deterministically, with the same shapes and dtypes as the real thing.
@@ -17,7 +18,7 @@ and the ``$ACV_DATA_DIR`` alternative.
   cifar10  load_cifar10, synthetic_patterns (N, 32, 32, 3) ten classes
   pets     load_cats_vs_dogs               cats vs dogs as files (filtered, PetImages)
   birds    load_birds                      bird photos with one box each (CUB-200-2011,
-           (cub: the CUB_200_2011 reader)  Caltech birds 2010 through TFDS)
+           (cub: the CUB_200_2011 reader)  or the course's prepared Caltech birds 2010 folder)
   canvas   paste_on_canvas, canvas_pipeline  the course's digit-on-a-canvas localization data (fixed, or a new place per epoch)
 """
 

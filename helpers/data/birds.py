@@ -7,12 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..sources import DATA_DIR_VAR, SourceUnavailable, data_dir, download_guard, reachable
-from .common import BoxedImages, BoxedSplits, load_in_order, random_crops, resize_all, sample_photos
+from ..sources import DATA_DIR_VAR, SourceUnavailable, data_dir, download_guard
+from .common import BoxedImages, BoxedSplits, find_extracted, load_in_order, random_crops, resize_all, sample_photos
 from .cub import CUB_NAME, CUB_URL, find_cub, read_cub, read_table
 
 BIRDS_NAME = "caltech_birds2010"
-BIRDS_HOST = "drive.google.com"  # where TFDS's caltech_birds2010 builder downloads from
+# The course's assignment downloads this prepared TFDS folder and loads it with download=False
+# (TFDS's own download of caltech_birds2010 fails on a checksum). Its sha256 is not pinned here:
+# it could not be read offline; the folder's dataset_info.json is checked instead.
+COURSE_BIRDS_URL = "https://storage.googleapis.com/tensorflow-3-public/datasets/caltech_birds2010_011.zip"
 
 
 def _birds_from_tfds(data_dir_: Path | None, download: bool, image_size: int, n_train, n_test):
@@ -48,20 +51,43 @@ def _birds_local(image_size, n_train, n_test):
     return _birds_from_tfds(folder, False, image_size, n_train, n_test), f"prepared TFDS folder {folder / BIRDS_NAME}"
 
 
-def _birds_tfds(image_size, n_train, n_test):
-    hint = (f"Its download is known to fail on a checksum: put a prepared TFDS folder "
-            f"{BIRDS_NAME}/ into ${DATA_DIR_VAR}")
-    url = f"tensorflow_datasets {BIRDS_NAME} download"
-    try:
-        with download_guard(url, hint):
-            if not reachable(BIRDS_HOST):
-                raise SourceUnavailable(f"could not download {url}: {BIRDS_HOST} is not reachable. {hint}")
-            return _birds_from_tfds(None, True, image_size, n_train, n_test), f"tfds.load('{BIRDS_NAME}')"
-    except (SourceUnavailable, ImportError):
-        raise  # a missing package is a set-up problem to fix, not an unavailable source
-    except Exception as exc:  # noqa: BLE001 - TFDS raises many kinds; all mean "not available"
-        raise SourceUnavailable(f"could not get {BIRDS_NAME} through TFDS ({type(exc).__name__}: "
-                                f"{str(exc).splitlines()[0][:200]}). {hint}") from None
+def _prepared_tfds_folder(root: Path) -> Path | None:
+    """The data_dir holding a prepared TFDS ``caltech_birds2010/<version>/dataset_info.json``, or None."""
+    for info in sorted(root.rglob("dataset_info.json")):
+        version_dir = info.parent
+        if version_dir.parent.name == BIRDS_NAME:
+            return version_dir.parent.parent
+    return None
+
+
+def _birds_downloaded(image_size, n_train, n_test):
+    """The course's prepared folder, else CUB-200-2011's archive, through Keras's download cache."""
+    import keras
+
+    hint = (f"put {CUB_NAME}/ (from {CUB_URL}) or a prepared TFDS folder {BIRDS_NAME}/ into ${DATA_DIR_VAR}")
+    failures = []
+    for url in (COURSE_BIRDS_URL, CUB_URL):
+        fname = url.rsplit("/", 1)[-1]
+        try:
+            with download_guard(url, hint):
+                path = Path(keras.utils.get_file(fname, origin=url, extract=True))
+        except SourceUnavailable as exc:
+            failures.append(str(exc).split(". ")[0])
+            continue
+        if url == COURSE_BIRDS_URL:
+            folder = _prepared_tfds_folder(path if path.is_dir() else path.parent)
+            if folder is None:
+                failures.append(f"{fname} unpacked to {path} holds no {BIRDS_NAME}/<version>/dataset_info.json")
+                continue
+            return (_birds_from_tfds(folder, False, image_size, n_train, n_test),
+                    f"the course's prepared TFDS folder ({url}), read with download=False")
+        cub_root = find_extracted(path, CUB_NAME)
+        if cub_root is None or find_cub(cub_root.parent) is None:
+            failures.append(f"{fname} unpacked to {path} holds no {CUB_NAME}/ in its official layout")
+            continue
+        train, test = read_cub(find_cub(cub_root.parent), image_size, n_train, n_test)
+        return (train, test), f"{CUB_NAME} from {url}: official split and boxes"
+    raise SourceUnavailable("; ".join(failures) + f". {hint}")
 
 
 def paste_objects_on_photos(n: int, image_size: int, seed: int) -> BoxedImages:
@@ -125,20 +151,21 @@ def load_birds(image_size: int = 224, n_train: int | None = None, n_test: int | 
 
     Sources: ``local`` (in ``$ACV_DATA_DIR``: ``CUB_200_2011/`` as its official
     archive unpacks, else a prepared TFDS folder ``caltech_birds2010/`` read with
-    ``download=False``), ``tfds`` (TFDS's own download of Caltech-UCSD Birds 2010,
-    which is known to fail on a checksum), ``standin``. The ``Source``'s name
-    says which bird set it is.
+    ``download=False``), ``download`` (the course's prepared TFDS folder, as its
+    assignment downloads it, else CUB-200-2011's archive; TFDS's own download of
+    Caltech-UCSD Birds 2010 is known to fail on a checksum), ``standin``. The
+    ``Source``'s name says which bird set it is.
     """
     splits, src = load_in_order(
         BIRDS_NAME, source,
         lambda: _birds_local(image_size, n_train, n_test),
-        lambda: _birds_tfds(image_size, n_train, n_test),
+        lambda: _birds_downloaded(image_size, n_train, n_test),
         lambda: _birds_standin(image_size, n_train, n_test),
         local_hint=(f"unpack {CUB_URL.rsplit('/', 1)[-1]} ({CUB_URL}) into ${DATA_DIR_VAR}, giving "
                     f"${DATA_DIR_VAR}/{CUB_NAME}/, or put a prepared TFDS folder {BIRDS_NAME}/ there"),
-        remote_kind="tfds",
+        remote_kind="download",
     )
-    if src.detail.startswith(CUB_NAME):
+    if CUB_NAME in src.detail.split(" ")[0]:
         src = replace(src, name=CUB_NAME)
     return BoxedSplits(splits[0], splits[1], src)
 

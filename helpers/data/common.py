@@ -171,3 +171,18 @@ def random_crops(photo: np.ndarray, n: int, size: int, rng: np.random.Generator)
     return out
 
 
+
+
+def find_extracted(path: Path, name: str) -> Path | None:
+    """The folder ``name`` inside what ``keras.utils.get_file(..., extract=True)`` returned, or None.
+
+    Keras >= 3.6 extracts into a folder of its own ("<fname>_extracted"); older versions
+    extracted beside the archive. Looks in both places, at any depth.
+    """
+    for top in ([path] if path.is_dir() else []) + [path.parent]:
+        if (top / name).is_dir():
+            return top / name
+        found = next((p for p in top.rglob(name) if p.is_dir()), None)
+        if found is not None:
+            return found
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard
-from .common import load_in_order, random_crops, sample_photos
+from .common import find_extracted, load_in_order, random_crops, sample_photos
 
 FILTERED_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
 PETIMAGES_URL = (
@@ -154,12 +154,6 @@ def _petimages_from(root: Path, val_fraction: float = 0.1):
     return (train_x, train_y, val_x, val_y), skipped_summary(skipped, total)
 
 
-def _find_dir(top: Path, name: str) -> Path | None:
-    if (top / name).is_dir():
-        return top / name
-    return next((p for p in top.rglob(name) if p.is_dir()), None)
-
-
 def _pets_local(variant: str):
     folder = data_dir()
     name = "cats_and_dogs_filtered" if variant == "filtered" else "PetImages"
@@ -176,10 +170,7 @@ def _pets_keras(variant: str):
     hint = f"Unzip {fname} into ${DATA_DIR_VAR} (giving ${DATA_DIR_VAR}/{name}/), or copy the zip into ~/.keras/datasets/"
     with download_guard(url, hint):
         path = Path(keras.utils.get_file(fname, origin=url, extract=True))
-    # Keras >= 3.6 extracts into a folder of its own ("<fname>_extracted"); older
-    # versions extracted beside the archive. Look in both places.
-    root = next((d for d in (_find_dir(path, name) if path.is_dir() else None,
-                             _find_dir(path.parent, name)) if d is not None), None)
+    root = find_extracted(path, name)
     if root is None:
         raise SourceUnavailable(f"{fname} was downloaded to {path} but holds no {name}/ folder. {hint}")
     return _read_pets(variant, root, f"keras.utils.get_file ({url})")
