@@ -135,8 +135,12 @@ def _attempted(answer) -> bool:
     if answer is None:
         return False
     code = getattr(answer, "__code__", None)
-    # Such a body compiles to "return None", the same bytecode as _placeholder's whatever the signature.
-    return code is None or code.co_code != _placeholder.__code__.co_code
+    if code is None:
+        return True
+    # Such a body compiles to "return None", the same bytecode as _placeholder's whatever the
+    # signature; `return 0.0` compiles alike, with another constant, so the constants count too.
+    constants = {c for c in code.co_consts if c is not answer.__doc__}
+    return code.co_code != _placeholder.__code__.co_code or not constants <= {None, Ellipsis}
 
 
 def check(exercise: str, answer) -> bool:
@@ -150,7 +154,16 @@ def check(exercise: str, answer) -> bool:
         print(f"{ex.id}: {NOT_ATTEMPTED}. {ex.task} Write it in the cell above, then run this cell again "
               f"(exercises.hint({ex.id!r}) gives a nudge).")
         return False
-    outcomes = ex.run_tests(answer)
+    if not callable(answer) or (not isinstance(answer, type) and hasattr(answer, "predict")):  # a built model: the result
+        print(f"{ex.id}: got {type(answer).__name__}, not a function: pass the function itself "
+              f"(my_function, not my_function()).")
+        return False
+    try:
+        outcomes = ex.run_tests(answer)
+    except Exception as exc:  # noqa: BLE001 - an answer shaped like nothing we expected: say so, never raise
+        outcomes = [Outcome("read what your function returned", False,
+                            f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}",
+                            "return what the task asks for: " + ex.task)]
     for o in outcomes:
         print(f"  {'ok  ' if o.passed else 'FAIL'}  {o.tried}" + (f": {o.detail}" if o.detail else ""))
         if not o.passed and o.mistake:
@@ -184,17 +197,20 @@ def _compare(tried: str, answer, args, expected, mistake: str, atol: float = 1e-
     result, error = _call(answer, *args)
     if error:
         return Outcome(tried, False, error, mistake)
+    if result is None:
+        return Outcome(tried, False, "returned None", "the function computes but does not `return` its result")
     try:
         got = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
-        return Outcome(tried, False, f"returned {type(result).__name__}, not numbers", mistake)
+        return Outcome(tried, False, f"returned {type(result).__name__}, not numbers", "return a NumPy array of numbers")
     want = np.asarray(expected, dtype=float)
     if got.shape != want.shape:
-        return Outcome(tried, False, f"returned shape {got.shape}, expected {want.shape}", mistake)
+        return Outcome(tried, False, f"returned shape {got.shape}, expected {want.shape}",
+                       f"return shape {want.shape}" + (" (flatten the extra axis)" if got.size == want.size else ""))
     if not np.isfinite(got).all():
         return Outcome(tried, False, f"returned {_shown(got)} (not finite), expected {_shown(want)}", mistake)
-    if not np.allclose(got, want, atol=atol):
-        wrong = ~np.isclose(got, want, atol=atol)
+    if not np.allclose(got, want, atol=atol, rtol=1e-4):  # rtol: a tiny epsilon in a division is fine
+        wrong = ~np.isclose(got, want, atol=atol, rtol=1e-4)
         first = int(np.flatnonzero(wrong.ravel())[0])
         where = f"; first wrong at [{first}]: {got.ravel()[first]:.4g} instead of {want.ravel()[first]:.4g}" if got.size > 6 else ""
         return Outcome(tried, False, f"returned {_shown(got)}, expected {_shown(want)}{where}", mistake)
@@ -214,18 +230,26 @@ def _random_boxes(rng, n: int, size: float = 1.0) -> np.ndarray:
 def _iou_tests(answer, reference_fn: Callable, what: str) -> list[Outcome]:
     """Shared cases for the IoU family: answer(a, b) on (N, 4) xyxy boxes -> (N,)."""
     rng = np.random.default_rng(0)
-    a, b = _random_boxes(rng, 200), _random_boxes(rng, 200)
+    a, b = _random_boxes(rng, 200, size=75), _random_boxes(rng, 200, size=75)  # pixels, as on 04's canvas
     case = lambda *pair: tuple(np.array([p], float) for p in pair)  # noqa: E731 - one-row arrays
     far = case([0, 0, 1, 1], [2, 0, 3, 1])  # side by side: the x overlap is negative, the y overlap not
     single = [
         _compare("two boxes that do not touch", answer, far, reference_fn(*far),
                  "the overlap went negative for boxes that do not touch: clip each side of the overlap at 0"
                  if what == "IoU" else "apart, the enclosing box's empty part must count: GIoU goes below 0"),
+        _compare("two boxes apart diagonally", answer, case([0, 0, 1, 1], [2, 2, 3, 3]),
+                 reference_fn(*case([0, 0, 1, 1], [2, 2, 3, 3])),
+                 "both sides of the overlap went negative and their product positive: clip each side at 0, "
+                 "not the product" if what == "IoU" else "clip each side of the overlap at 0, not the product"),
+        _compare("two boxes one above the other", answer, case([0, 0, 1, 1], [0, 2, 1, 3]),
+                 reference_fn(*case([0, 0, 1, 1], [0, 2, 1, 3])), "clip the height of the overlap at 0 too, not only its width"),
         _compare("two boxes that touch at an edge", answer, case([0, 0, 1, 1], [1, 0, 2, 1]),
                  reference_fn(*case([0, 0, 1, 1], [1, 0, 2, 1])), "boxes sharing only an edge overlap by zero area"),
         _compare("a box inside another", answer, case([1, 1, 2, 2], [0, 0, 4, 4]), reference_fn(*case([1, 1, 2, 2], [0, 0, 4, 4])),
                  "the overlap is counted twice in the union: union = area(a) + area(b) - overlap, or the "
                  "overlap is divided by one box's area instead of the union"),
+        _compare("a box around another", answer, case([0, 0, 4, 4], [1, 1, 2, 2]), reference_fn(*case([0, 0, 4, 4], [1, 1, 2, 2])),
+                 "divide by the union, area(a) + area(b) - overlap, not by one box's area or the larger one"),
         _compare("the same box twice", answer, case([1, 2, 3, 5], [1, 2, 3, 5]), [1.0],
                  "a box and itself must give 1: check the union (area + area - overlap)"),
         _compare("a box of zero area against itself", answer, case([1, 1, 1, 3], [1, 1, 1, 3]),
@@ -236,7 +260,8 @@ def _iou_tests(answer, reference_fn: Callable, what: str) -> list[Outcome]:
                  "the overlap's corners: the larger of the two mins and the smaller of the two maxes (min and max swapped?)"),
     ]
     many = _compare("200 random boxes against helpers.boxes", answer, (a, b), reference_fn(a, b),
-                    "works on single boxes but not on (N, 4) arrays: index columns (a[:, 0]), not rows"
+                    "right on the single boxes above, wrong on these: index columns (a[:, 0]), not rows, and "
+                    "clip each side of the overlap, not the product or the ratio"
                     if all(o.passed for o in single) else "fix the single-box cases above first")
     return single + [many]
 
@@ -307,34 +332,54 @@ def _test_paste(answer):
     digit[2:26, 10:18] = 255          # a tall stroke, off-centre, so a transposed paste shows
     digit[0, 0] = 7                   # the top-left pixel, to find where the corner went
     outcomes = []
-    for xmin, ymin in ((5, 30), (47, 47), (0, 0)):
-        tried = f"xmin={xmin}, ymin={ymin}"
-        result, error = _call(answer, digit, xmin, ymin)
+    for xmin, ymin, canvas in ((5, 30, 75), (47, 47, 75), (0, 0, 75), (60, 10, 100)):
+        tried = f"xmin={xmin}, ymin={ymin}" + ("" if canvas == 75 else f", canvas={canvas}")
+        result, error = _call(answer, digit, xmin, ymin) if canvas == 75 else _call(answer, digit, xmin, ymin, canvas)
         if error or not (isinstance(result, (tuple, list)) and len(result) == 2):
             outcomes.append(Outcome(tried, False, error or "did not return (canvas, box)",
-                                    "return two things: the (75, 75) canvas and the (4,) box"))
+                                    f"return two things: the ({canvas}, {canvas}) canvas and the (4,) box"
+                                    + ("; use the canvas argument, not 75" if canvas != 75 else "")))
             continue
-        image, box = np.asarray(result[0]), np.asarray(result[1], float)
-        want_image, want_box = solution_paste(digit, xmin, ymin)
-        if image.shape != (75, 75):
-            outcomes.append(Outcome(tried + ", canvas", False, f"shape {image.shape}, expected (75, 75)",
-                                    "the canvas is 75x75 and grey: np.zeros((75, 75))"))
+        image = np.asarray(result[0])
+        if image.ndim == 3 and image.shape[-1] == 1:
+            image = image[..., 0]  # (canvas, canvas, 1), as the course's pad_to_bounding_box makes it: fine
+        try:
+            box = np.asarray(result[1], float)
+        except (TypeError, ValueError):
+            outcomes.append(Outcome(tried + ", box", False, f"the box is a {type(result[1]).__name__}",
+                                    "the box is four numbers: an array [xmin, ymin, xmax, ymax] / canvas"))
+            continue
+        want_image, want_box = solution_paste(digit, xmin, ymin, canvas)
+        if image.shape != (canvas, canvas):
+            outcomes.append(Outcome(tried + ", canvas", False, f"shape {image.shape}, expected ({canvas}, {canvas})",
+                                    f"the canvas is {canvas}x{canvas}, one channel: np.zeros(({canvas}, {canvas}))"))
         elif not np.array_equal(image, want_image):
-            transposed = np.array_equal(image, want_image.T) or image[xmin, ymin] == 7
-            outcomes.append(Outcome(tried + ", canvas", False, "the digit is not where it belongs",
-                                    "rows are y and columns are x: image[ymin:ymin + 28, xmin:xmin + 28]"
-                                    if transposed else "paste the whole 28x28 digit, from (xmin, ymin) on"))
+            if np.allclose(image * 255, want_image, atol=1):
+                mistake = "keep the digit's 0..255 values: the model scales them itself"
+            elif np.array_equal(image, want_image.T) or image[min(xmin, canvas - 1), min(ymin, canvas - 1)] == 7:
+                mistake = "rows are y and columns are x: image[ymin:ymin + 28, xmin:xmin + 28]"
+            else:
+                mistake = "paste the whole 28x28 digit, its top-left corner at (xmin, ymin)"
+            outcomes.append(Outcome(tried + ", canvas", False, "the digit is not where it belongs", mistake))
         else:
             outcomes.append(Outcome(tried + ", canvas", True))
         if box.shape != (4,):
             outcomes.append(Outcome(tried + ", box", False, f"shape {box.shape}, expected (4,)", "one box: four numbers"))
-        elif np.allclose(box * 75, want_box) or box.max() > 1:
-            outcomes.append(Outcome(tried + ", box", False, f"{np.round(box, 4).tolist()}", "divide the box by 75: "
+        elif np.allclose(box, want_box * canvas):
+            outcomes.append(Outcome(tried + ", box", False, f"{np.round(box, 4).tolist()}", f"divide the box by {canvas}: "
                                     "rel_xyxy is relative to the canvas"))
         elif not np.allclose(box, want_box, atol=1e-6):
-            mistake = ("the far edge is xmin + 28, not xmin + 27: a box's max is one past its last pixel"
-                       if np.allclose(box * 75 + [0, 0, 1, 1], want_box * 75) else
-                       "the box is [xmin, ymin, xmax, ymax]: x first")
+            pixels = box * canvas
+            if np.allclose(pixels + [0, 0, 1, 1], want_box * canvas):
+                mistake = "the far edge is xmin + 28, not xmin + 27: a box's max is one past its last pixel"
+            elif np.allclose(pixels, [xmin, ymin, 28, 28]):
+                mistake = "that is [xmin, ymin, width, height] (xywh): the box is [xmin, ymin, xmax, ymax]"
+            elif np.allclose(pixels, [ymin, xmin, ymin + 28, xmin + 28]):
+                mistake = "that is [ymin, xmin, ymax, xmax]: the box is [xmin, ymin, xmax, ymax], x first"
+            elif canvas != 75 and np.allclose(box * 75, want_box * canvas):
+                mistake = "divide by the canvas argument, not by 75"
+            else:
+                mistake = "the box is [xmin, ymin, xmin + 28, ymin + 28] / canvas"
             outcomes.append(Outcome(tried + ", box", False, f"{np.round(box, 4).tolist()}, expected "
                                     f"{np.round(want_box, 4).tolist()}", mistake))
         else:
@@ -380,8 +425,16 @@ def _test_two_heads(answer):
     if error or not isinstance(model, keras.Model):
         return [Outcome("build the model", False, error or f"returned {type(model).__name__}, not a keras.Model",
                         "return keras.Model(inputs, [classification, bounding_box])")]
+    outputs = getattr(model, "outputs", None)
+    if not outputs:
+        return [Outcome("builds a functional model", False, f"a {type(model).__name__} without symbolic outputs",
+                        "build it with the functional API: inputs = keras.Input((75, 75, 1)), ..., "
+                        "keras.Model(inputs, [classification, bounding_box])")]
     outcomes = [Outcome("builds a keras.Model", True)]
-    layer_names = [t._keras_history.operation.name for t in model.outputs]  # the layers that make the outputs
+    layer_names = [t._keras_history.operation.name for t in outputs]  # the layers that make the outputs
+    if len(layer_names) != 2:
+        return outcomes + [Outcome("two outputs", False, f"{len(layer_names)} output(s): {layer_names}",
+                                   "a model with two heads has two outputs: keras.Model(inputs, [classification, bounding_box])")]
     named = sorted(layer_names) == ["bounding_box", "classification"]
     outcomes.append(Outcome("outputs named 'classification' and 'bounding_box'", named,
                             f"output layers are named {layer_names}",
@@ -392,7 +445,7 @@ def _test_two_heads(answer):
     if not (named and shape_ok):
         return outcomes
     predicted = model(np.random.default_rng(0).uniform(0, 1, (3, 75, 75, 1)).astype("float32"))
-    by_name = dict(zip(layer_names, predicted if isinstance(predicted, (list, tuple)) else [predicted]))
+    by_name = dict(predicted) if isinstance(predicted, dict) else dict(zip(layer_names, predicted))
     cls, box = np.asarray(by_name["classification"]), np.asarray(by_name["bounding_box"])
     outcomes.append(Outcome("classification gives 10 probabilities that sum to 1",
                             cls.shape == (3, 10) and np.allclose(cls.sum(axis=1), 1, atol=1e-4) and (cls >= 0).all(),
@@ -400,6 +453,16 @@ def _test_two_heads(answer):
     outcomes.append(Outcome("bounding_box gives 4 numbers", box.shape == (3, 4), f"shape {box.shape}",
                             "Dense(4) for xmin, ymin, xmax, ymax"))
     heads = [model.get_layer(name) for name in ("classification", "bounding_box")]
+    box_activation = getattr(getattr(heads[1], "activation", None), "__name__", "linear")
+    outcomes.append(Outcome("the four box numbers are free (no softmax)", box_activation != "softmax",
+                            f"bounding_box's activation is {box_activation}",
+                            "four independent coordinates: a linear Dense(4) (or sigmoid), not softmax, which "
+                            "forces them to sum to 1"))
+    chained = id(heads[0]) in _ancestors(heads[1]) or id(heads[1]) in _ancestors(heads[0])
+    outcomes.append(Outcome("each head reads the trunk, not the other head", not chained,
+                            "one head is stacked on the other" if chained else "",
+                            "the box head reads the class probabilities (or the reverse): 10 probabilities hold no "
+                            "position; put both heads on the trunk's output"))
     trunk = _ancestors(heads[0]) & _ancestors(heads[1])
     trunk_layers = [layer for layer in model.layers if id(layer) in trunk and not isinstance(layer, keras.layers.InputLayer)
                     and layer.weights]
@@ -485,7 +548,7 @@ def _test_unfreeze_top(answer):
     import keras
 
     outcomes = []
-    for k in (4, 7):
+    for k in (4, 5, 7):  # 5: the layer before k holds weights, so an off-by-one shows
         base = _small_base()
         base.trainable = False  # as after feature extraction
         _, error = _call(answer, base, k)
@@ -544,8 +607,11 @@ def _test_upsample(answer):
     repeated = np.repeat(np.repeat(images, 7, 1), 7, 2)  # (2, 224, 224, 3): what UpSampling2D makes
     want = np.asarray(keras.applications.resnet50.preprocess_input(repeated.copy()))
     right = np.allclose(out, want, atol=1e-3)
+    blocks_flat = np.allclose(out[:, :7, :7], out[:, :1, :1], atol=1e-3)  # a repeated pixel: one value per 7x7 block
     if right:
         mistake = ""
+    elif not blocks_flat:
+        mistake = "nearest-neighbour, as the course: each pixel repeated in a 7x7 block (UpSampling2D's default), not blended"
     elif np.allclose(out, repeated):
         mistake = "the pixels are unchanged: apply keras.applications.resnet50.preprocess_input"
     elif np.allclose(out, keras.applications.resnet50.preprocess_input(repeated / 255), atol=1e-3):
@@ -557,6 +623,10 @@ def _test_upsample(answer):
     outcomes.append(Outcome("values are ResNet50's preprocessing of the repeated pixels", right,
                             "" if right else f"first pixel {np.round(out[0, 0, 0], 2).tolist()}, expected "
                             f"{np.round(want[0, 0, 0], 2).tolist()}", mistake))
+    other, error = _call(answer, 4)
+    other_shape = None if error or not hasattr(other, "outputs") else tuple(other.outputs[0].shape)
+    outcomes.append(Outcome("factor=4 gives (128, 128, 3)", other_shape == (None, 128, 128, 3),
+                            error or f"output {other_shape}", "use the factor argument: UpSampling2D(size=(factor, factor))"))
     return outcomes
 
 

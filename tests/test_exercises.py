@@ -347,3 +347,125 @@ def test_the_stub_cell_says_not_attempted_and_the_filled_in_cell_passes(name, ce
     exec(filled, {**vars(exercises), **namespace})
     out = capsys.readouterr().out
     assert f"{exercise}: passed, every test." in out, out
+
+
+# --------------------------------------------------------------------------- from a critical read: more mistakes, and right answers in other shapes
+
+
+def test_right_answers_in_other_shapes_pass(capsys):
+    def iou_with_epsilon(a, b):
+        a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+        h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+        union = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - w * h
+        return w * h / (union + 1e-6)  # float32 and an epsilon, as many courses write it
+    assert exercises.check("04.iou", iou_with_epsilon), capsys.readouterr().out
+
+    def dict_heads():
+        inputs = keras.Input((75, 75, 1))
+        x = keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(keras.layers.AveragePooling2D(5)(inputs)))
+        return keras.Model(inputs, {"classification": keras.layers.Dense(10, activation="softmax", name="classification")(x),
+                                    "bounding_box": keras.layers.Dense(4, name="bounding_box")(x)})
+    assert exercises.check("04.two_heads", dict_heads), capsys.readouterr().out
+
+    def paste_with_channel(digit, xmin, ymin, canvas=75):
+        image, box = exercises.solution_paste(digit, xmin, ymin, canvas)
+        return image[..., None], list(box)  # (canvas, canvas, 1), as tf.image.pad_to_bounding_box gives it
+    assert exercises.check("04.paste", paste_with_channel), capsys.readouterr().out
+
+
+def test_a_constant_answer_is_an_attempt_not_a_stub(capsys):
+    def constant(a, b):
+        """Always half."""
+        return 0.5
+    assert exercises.check("04.iou", constant) is False
+    assert exercises.NOT_ATTEMPTED not in capsys.readouterr().out
+
+
+def test_odd_answers_are_reported_never_raised(capsys):
+    class Subclassed(keras.Model):
+        def call(self, x):
+            return x
+    assert exercises.check("04.two_heads", Subclassed) is False
+    assert "functional API" in capsys.readouterr().out
+    assert exercises.check("04.two_heads", exercises.solution_two_heads()) is False  # the model, not the function
+    assert "not a function" in capsys.readouterr().out
+    _fails_with(capsys, "04.iou", lambda a, b: None if a is None else print(end=""), "does not `return`")
+    for exercise, odd in (("04.giou", lambda a, b: {"iou": 1}), ("05.yxyx_to_xyxy", lambda b: "boxes"),
+                          ("04.paste", lambda d, x, y, canvas=75: (np.zeros((75, 75)), {"xmin": x}))):
+        assert exercises.check(exercise, odd) is False
+
+
+def test_iou_that_clips_the_product_not_each_side_fails(capsys):
+    def clip_product(a, b):
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        w = np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0])
+        h = np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1])
+        overlap = np.maximum(w * h, 0)
+        union = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - overlap
+        return np.where(union > 0, overlap / np.where(union > 0, union, 1), 0)
+    _fails_with(capsys, "04.iou", clip_product, "not the product")
+
+
+def test_iou_over_the_second_boxs_area_fails(capsys):
+    def over_b(a, b):
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+        h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+        area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+        return np.where(area_b > 0, w * h / np.where(area_b > 0, area_b, 1), 0)
+    _fails_with(capsys, "04.iou", over_b, "not by one box's area")
+
+
+def test_two_heads_with_the_box_on_the_class_probabilities_fails(capsys):
+    def chained():
+        inputs = keras.Input((75, 75, 1))
+        x = keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(keras.layers.AveragePooling2D(5)(inputs)))
+        classes = keras.layers.Dense(10, activation="softmax", name="classification")(x)
+        return keras.Model(inputs, [classes, keras.layers.Dense(4, name="bounding_box")(classes)])
+    _fails_with(capsys, "04.two_heads", chained, "10 probabilities hold no position")
+
+
+def test_two_heads_with_a_softmax_box_fails(capsys):
+    def softmax_box():
+        inputs = keras.Input((75, 75, 1))
+        x = keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(keras.layers.AveragePooling2D(5)(inputs)))
+        return keras.Model(inputs, [keras.layers.Dense(10, activation="softmax", name="classification")(x),
+                                    keras.layers.Dense(4, activation="softmax", name="bounding_box")(x)])
+    _fails_with(capsys, "04.two_heads", softmax_box, "not softmax")
+
+
+def test_unfreeze_top_from_k_minus_one_fails(capsys):
+    def from_k_minus_one(base, k):
+        base.trainable = True
+        for i, layer in enumerate(base.layers):
+            layer.trainable = i >= k - 1 and not isinstance(layer, keras.layers.BatchNormalization)
+    _fails_with(capsys, "02.unfreeze_top", from_k_minus_one, "index k itself trains")
+
+
+def test_paste_that_ignores_the_canvas_argument_fails(capsys):
+    def always_75(digit, xmin, ymin, canvas=75):
+        return exercises.solution_paste(digit, xmin, ymin, 75)
+    _fails_with(capsys, "04.paste", always_75, "use the canvas argument, not 75")
+
+
+def test_upsample_that_ignores_the_factor_fails(capsys):
+    _fails_with(capsys, "03.upsample", _upsample(), "use the factor argument")
+
+
+def test_upsample_by_blending_fails_with_nearest_named(capsys):
+    def bilinear(factor=7):
+        inputs = keras.Input((32, 32, 3))
+        x = keras.layers.UpSampling2D(size=(factor, factor), interpolation="bilinear")(inputs)
+        return keras.Model(inputs, keras.layers.Lambda(keras.applications.resnet50.preprocess_input)(x))
+    _fails_with(capsys, "03.upsample", bilinear, "each pixel repeated in a 7x7 block")
+
+
+@pytest.mark.parametrize("exercise,name", [("04.iou", "iou_numpy"), ("04.giou", "giou_numpy")])
+def test_the_notebooks_own_worked_version_passes_its_exercise(exercise, name, capsys):
+    # 04 shows its own short version right after each exercise: a learner who copies it must pass.
+    notebook = nbformat.read(ROOT / "notebooks" / "04_object_localization.ipynb", as_version=4)
+    source = next(c.source for c in notebook.cells if c.cell_type == "code" and c.source.startswith(f"def {name}("))
+    namespace = {"np": np}
+    exec(source.split("\n\n\n")[0], namespace)  # the def only, not the cell's checks below it
+    assert exercises.check(exercise, namespace[name]), capsys.readouterr().out
