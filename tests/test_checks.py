@@ -76,3 +76,16 @@ def test_interval_claims_check_the_mean_and_print_the_verdict(capsys):
     assert "[not distinguishable]" in claims.lines[-1]
     with pytest.raises(AssertionError, match="claim failed: gain: \\+0.030"):
         claims.interval("gain", gain, {"smoke": None, "cpu": 0.05, "full": 0.05})
+
+
+def test_an_ahead_claim_also_needs_its_interval_above_zero(capsys):
+    from helpers import stats
+
+    claims = checks.Claims("cpu")
+    wide = stats.Interval(mean=0.03, low=-0.01, high=0.07, n=100, method="paired bootstrap over images")
+    assert claims.interval("gain", wide, {"smoke": None, "cpu": 0.02, "full": 0.02})  # the mean alone clears it
+    with pytest.raises(AssertionError, match="interval is not above 0"):
+        claims.interval("gain", wide, {"smoke": None, "cpu": 0.02, "full": 0.02}, ahead=True)
+    narrow = stats.Interval(mean=0.03, low=0.01, high=0.05, n=100, method="paired bootstrap over images")
+    assert claims.interval("gain", narrow, {"smoke": None, "cpu": 0.02, "full": 0.02}, ahead=True)
+    assert "and the interval above 0" in capsys.readouterr().out

@@ -53,16 +53,22 @@ class Claims:
         return self._against_floor(f"{claim}: {fmt.format(value)}", value, self.floor(floors), needs_real,
                                    without_floor=f"not claimed in {self.profile}")
 
-    def interval(self, claim: str, interval, floors, needs_real: bool = True) -> bool:
+    def interval(self, claim: str, interval, floors, needs_real: bool = True, ahead: bool = False) -> bool:
         """Check an interval's *mean* against this profile's floor and print its verdict.
 
         interval: a ``helpers.stats.Interval``. floors: as for ``at_least``; None (or None for this
         profile) asserts nothing and only prints what the interval allows ("not distinguishable at
-        this budget" when it holds zero). Returns whether a floor was checked.
+        this budget" when it holds zero). ahead=True also requires the whole interval above zero
+        wherever a floor is checked: for a claim that one arm *beats* another, a mean above the
+        floor with an interval that holds zero is not enough. Returns whether a floor was checked.
         """
-        return self._against_floor(f"{claim}: {interval.text()} [{interval.word()}]", interval.mean,
-                                   None if floors is None else self.floor(floors), needs_real,
-                                   without_floor="not asserted, reported", on=" on the mean")
+        shown = f"{claim}: {interval.text()} [{interval.word()}]"
+        checked = self._against_floor(shown, interval.mean, None if floors is None else self.floor(floors), needs_real,
+                                      without_floor="not asserted, reported",
+                                      on=" on the mean" + (", and the interval above 0" if ahead else ""))
+        if checked and ahead and interval.sign <= 0:
+            raise AssertionError(f"claim failed: {shown}: the mean clears its floor but the interval is not above 0")
+        return checked
 
     def _against_floor(self, shown: str, value: float, floor: float | None, needs_real: bool,
                        without_floor: str, on: str = "") -> bool:
