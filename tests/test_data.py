@@ -156,6 +156,8 @@ def test_canvas_pipeline_draws_a_new_place_each_epoch_with_the_digit_inside_its_
     assert any(len(set(places)) == 2 for places in seen.values()), "each epoch should draw new places"
 
 
-def test_canvas_pipeline_refuses_a_batch_larger_than_the_digits():
-    with pytest.raises(ValueError, match="batch_size must be 1 to 4"):
-        data.canvas_pipeline(np.zeros((4, 28, 28), np.uint8), np.arange(4), batch_size=64)
+def test_canvas_pipeline_refuses_an_empty_batch_and_fills_a_batch_larger_than_the_digits():
+    with pytest.raises(ValueError, match="batch_size must be 1 or more"):
+        data.canvas_pipeline(np.zeros((4, 28, 28), np.uint8), np.arange(4), batch_size=0)
+    images, targets = next(iter(data.canvas_pipeline(np.ones((4, 28, 28), np.uint8), np.arange(4), batch_size=10)))
+    assert images.shape == (10, 75, 75, 1)  # repeat comes before batch: a batch spans passes over the digits

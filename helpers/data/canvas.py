@@ -71,8 +71,9 @@ def canvas_pipeline(digits: np.ndarray, labels: np.ndarray, batch_size: int, can
     digits = np.asarray(digits)
     if digits.ndim != 3 or digits.shape[1] > canvas or digits.shape[2] > canvas:
         raise ValueError(f"digits must be (N, h, w) grey images no larger than {canvas}x{canvas}; got {digits.shape}")
-    if batch_size < 1 or batch_size > len(digits):
-        raise ValueError(f"batch_size must be 1 to {len(digits)} (the number of digits); got {batch_size}")
+    if batch_size < 1 or not len(digits):
+        raise ValueError(f"batch_size must be 1 or more and digits not empty; got batch_size {batch_size}, "
+                         f"{len(digits)} digits")  # (a batch may hold more than one pass over the digits: repeat comes first)
     h, w = digits.shape[1:]
     generator = tf.random.Generator.from_seed(seed)  # one stream for every position drawn
 
