@@ -81,11 +81,12 @@ def _birds_downloaded(image_size, n_train, n_test):
                 continue
             return (_birds_from_tfds(folder, False, image_size, n_train, n_test),
                     f"the course's prepared TFDS folder ({url}), read with download=False")
-        cub_root = find_extracted(path, CUB_NAME)
-        if cub_root is None or find_cub(cub_root.parent) is None:
+        unpacked = find_extracted(path, CUB_NAME)
+        cub_root = None if unpacked is None else find_cub(unpacked.parent)  # the official layout, checked
+        if cub_root is None:
             failures.append(f"{fname} unpacked to {path} holds no {CUB_NAME}/ in its official layout")
             continue
-        train, test = read_cub(find_cub(cub_root.parent), image_size, n_train, n_test)
+        train, test = read_cub(cub_root, image_size, n_train, n_test)
         return (train, test), f"{CUB_NAME} from {url}: official split and boxes"
     raise SourceUnavailable("; ".join(failures) + f". {hint}")
 
