@@ -76,13 +76,13 @@ def _quiet_expected_warnings() -> None:
 _quiet_expected_warnings()
 
 def __getattr__(name: str):
-    # helpers.start, the setup cell's one call, lives in the run-time package; imported on first
-    # use so that the lesson modules never load the run-time.
-    if name == "start":
-        from .course import start
+    # helpers.start and helpers.finish, the first and last cells' calls, live in the run-time
+    # package; imported on first use so that the lesson modules never load the run-time.
+    if name in ("start", "finish"):
+        from . import course
 
-        return start
+        return getattr(course, name)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")
 
 
-__all__ = ["start"]
+__all__ = ["finish", "start"]

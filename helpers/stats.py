@@ -6,6 +6,8 @@ Two ways to put an interval on a number, and one sentence made from it:
     paired_over_seeds(treatment, control)            ->  Interval of the per-seed differences
     paired_bootstrap(scores_a, scores_b)             ->  Interval of mean(a) - mean(b), resampling
                                                          the same test images for both models
+    correct(probabilities, labels)                   ->  (n,) 1.0 / 0.0 per image: the scores a
+                                                         classifier gives paired_bootstrap
     interval.verdict("AnB+", "baseB")                ->  "AnB+ ahead of baseB by +0.034 (95 % interval
                                                          +0.012 to +0.056)", or "AnB+ and baseB not
                                                          distinguishable at this budget: -0.009 to +0.015"
@@ -105,6 +107,24 @@ def _as_1d(values, name: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} holds a value that is not finite: {array.tolist()}")
     return array
+
+
+def correct(probabilities, labels) -> np.ndarray:
+    """(n,) 1.0 where a classifier's prediction is the label, else 0.0: per-image scores to pair.
+
+    probabilities: (n,) or (n, 1) a sigmoid's P(class 1), right when it lands on the label's
+    side of 0.5; or (n, classes) scores, right when the largest is the label's.
+    labels: (n,) class indices.
+    """
+    p = np.asarray(probabilities, dtype=float)
+    y = np.asarray(labels)
+    if p.ndim == 2 and p.shape[1] == 1:
+        p = p[:, 0]
+    if p.ndim not in (1, 2) or y.ndim != 1 or len(p) != len(y):
+        raise ValueError(f"correct needs (n,) or (n, classes) probabilities and (n,) labels; "
+                         f"got shapes {p.shape} and {y.shape}")
+    predicted = (p > 0.5).astype(int) if p.ndim == 1 else p.argmax(axis=1)
+    return (predicted == y).astype(float)
 
 
 def over_seeds(values, level: float = LEVEL) -> Interval:

@@ -59,6 +59,31 @@ def test_offline_standin_is_two_balanced_photo_classes(data_dir):
     assert images.shape == (5, 48, 48, 3)
 
 
+def test_cached_features_in_batches_come_in_the_order_their_images_did(data_dir):
+    # 01 trains a head on cached features as the control of the same head trained through the
+    # base: its epochs must visit the images in the same order as the images' own dataset.
+    import tensorflow as tf
+
+    ds = data.load_cats_vs_dogs("filtered", standin_size=(40, 20), image_size=32)
+    features = np.arange(len(ds.train_y), dtype=np.float32)[:, None] * 10  # (N, 1): any content
+    tf.random.set_seed(3)
+    images = ds.dataset("train", image_size=32, batch_size=8, shuffle=True, seed=42)  # 32 px: not resized
+    flat = ds.train_x.reshape(len(ds.train_x), -1).astype(np.float32)
+
+    def index_of(image):  # which training image this is
+        return int(np.flatnonzero((flat == image.reshape(-1)).all(axis=1))[0])
+
+    image_orders = [[index_of(image) for batch, _ in images for image in batch.numpy()] for _ in range(2)]
+    tf.random.set_seed(3)
+    cached = data.batches((features, ds.train_y), 8, shuffle=True, seed=42)
+    feature_epochs = [np.concatenate([f.numpy()[:, 0] for f, _ in cached]) for _ in range(2)]
+    assert image_orders == [(epoch / 10).astype(int).tolist() for epoch in feature_epochs]
+    assert feature_epochs[0].tolist() != feature_epochs[1].tolist()  # a new order each epoch
+    assert feature_epochs[0].tolist() != sorted(feature_epochs[0].tolist())
+    with pytest.raises(ValueError, match=r"one length; got lengths \[3, 40\]"):
+        data.batches((features[:3], ds.train_y), 8)
+
+
 def test_forced_download_offline_names_the_archive(data_dir):
     with pytest.raises(SourceUnavailable, match="kagglecatsanddogs_5340.zip.*ACV_DATA_DIR"):
         data.load_cats_vs_dogs("petimages", source="keras")

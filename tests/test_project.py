@@ -65,6 +65,34 @@ def test_notebook_starts_with_title_and_ends_with_summary_and_exercises(path):
     assert "## Summary" in tail and "## Exercises" in tail and "Solution" in tail
 
 
+def _finish_cell(nb):
+    """The code cell that calls helpers.finish: the lesson's claims, record and headline."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "helpers.finish(" in c.source]
+    assert len(cells) == 1, f"{len(cells)} cells call helpers.finish; one should"
+    return cells[0]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_bookkeeping_is_one_labelled_call_and_the_lesson_cells_call_no_plumbing(path):
+    import ast
+
+    nb = nbformat.read(path, as_version=4)
+    cell = _finish_cell(nb)
+    statements = ast.parse(cell.source).body
+    last = statements[-1]
+    assert isinstance(last, ast.Expr) and ast.unparse(last.value.func) == "helpers.finish", "the cell ends with the call"
+    calls = [s for s in statements[:-1] if not isinstance(s, (ast.FunctionDef, ast.Assign))]
+    allowed = {"print"} if path.name.startswith("00_") else set()  # the setup check says what it found
+    assert all(ast.unparse(s.value.func) in allowed for s in calls if isinstance(s, ast.Expr)), ast.unparse(calls[0])
+    assert "course's bookkeeping" in cell.source, "a comment labels the cell as the course's bookkeeping"
+    lesson = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and c is not cell)
+    plumbing_calls = ("report.record(", "checks.Claims(", "results.conclusion(", "session.seed_everything(")
+    if not path.name.startswith("00_"):  # the setup check shows every exercise's progress on purpose
+        plumbing_calls += ("exercises.progress(",)
+    for plumbing in plumbing_calls:
+        assert plumbing not in lesson, f"a lesson cell calls {plumbing}: helpers.start or helpers.finish does it"
+
+
 DEPRECATED = {
     "ImageDataGenerator": r"ImageDataGenerator",
     "layers.experimental": r"layers\.experimental",

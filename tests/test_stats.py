@@ -116,3 +116,12 @@ def test_contrast_bootstrap_finds_a_lead_that_grows_and_none_where_it_does_not()
     assert same.high - same.low == pytest.approx(2 * 1.96 * np.sqrt(2 * 0.09 / 400), rel=0.15)
     with pytest.raises(ValueError, match="group_2: paired scores need the same images: got 3 and 2"):
         stats.contrast_bootstrap(([1, 2], [1, 2]), ([1, 2, 3], [1, 2]))
+
+
+def test_correct_scores_a_sigmoid_and_a_softmax_per_image():
+    # a sigmoid: right when P(class 1) lands on the label's side of 0.5; (n, 1) as predict() gives it
+    assert stats.correct([[0.9], [0.2], [0.6], [0.4]], [1, 0, 0, 1]).tolist() == [1.0, 1.0, 0.0, 0.0]
+    # a softmax: right when the label's score is the largest
+    assert stats.correct([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]], [1, 2]).tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match=r"shapes \(3,\) and \(2,\)"):
+        stats.correct([0.1, 0.9, 0.5], [0, 1])

@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 from helpers import data, plots  # noqa: E402
-from helpers.course import report  # noqa: E402
+from helpers.course import report, results  # noqa: E402
 from helpers.transfer import SPLITS  # noqa: E402
 
 FROZEN, TRAINS, NEW = "#b0b7c3", "#f28e2b", "#59a14f"
@@ -121,7 +121,7 @@ def transferability():
     for ax, split in zip(axes[0], splits):
         plots.plot_transfer_curves(curves[split], ax=ax)
         ax.set_title(f"{split} split")
-    numbers = record["numbers"]
+    numbers = results.numbers_of(record)  # n_per_class and seeds are settings
     fig.suptitle(f"CIFAR-10, measured ({record['profile']} profile, {numbers['n_per_class']} training images per "
                  f"class, early stopping, {len(numbers['seeds'])} seeds; bars: 95 % intervals)", fontsize=9)
     fig.tight_layout()

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpers.course.results import REFERENCE_DIR, reference, stand_ins
+from helpers.course.results import REFERENCE_DIR, numbers_of, reference, stand_ins
 from helpers.sources import ROOT
 
 README = ROOT / "README.md"
@@ -21,9 +21,11 @@ def _f(value, digits: int = 3) -> str:
 
 
 def _row_01(n):
+    augmentation = (f"augmentation {_interval(n['augmentation_gain'])} against its twin on cached features"
+                    if "augmentation_gain" in n else f"head on cached features {_f(n['cached_val_accuracy'])}")
     return (f"01 feature extraction (InceptionV3 cut at `mixed7`, {n['image_size']} px, {n['n_train']:,} / "
             f"{n['n_val']:,} images, {n['epochs']} epochs)",
-            f"validation accuracy {_f(n['val_accuracy'])} (head on cached features {_f(n['cached_val_accuracy'])}); "
+            f"validation accuracy {_f(n['val_accuracy'])} ({augmentation}); "
             f"an epoch on cached features {n['cache_speedup']:.1f}x faster (pooled head "
             f"{n['cache_speedup_pooled_head']:.0f}x)",
             "chance 0.5", "about 0.97 (PetImages, 2 epochs)")
@@ -118,7 +120,7 @@ def readme_table(profile: str = "cpu") -> str:
         record = reference(notebook, profile)
         if record is None or stand_ins(record):
             continue
-        lines.append("| " + " | ".join(row(record["numbers"])) + " |")
+        lines.append("| " + " | ".join(row(numbers_of(record))) + " |")
     return "\n".join(lines)
 
 

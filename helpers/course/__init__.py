@@ -1,6 +1,8 @@
 """The notebooks' run-time: what every notebook's first and last cells call. A learner need not read it.
 
-  session   - the setup cell (``helpers.start``): profile, seeds, versions, devices
+  session   - the first and last cells (``helpers.start``, ``helpers.finish``): profile, seeds, versions,
+              devices; the claims checked, the run recorded, the headline
+  lessons   - each notebook's claims with their floors per profile, and its headline: one table
   profile   - run profiles (smoke, cpu, full) and each notebook's settings: the one source of them
   checks    - a lesson's claims checked against profile-aware floors, one line each
   report    - recording each notebook's numbers (build/metrics/<notebook>.json)
@@ -11,6 +13,6 @@ Nothing in the lesson library (``helpers``) imports this package; the maintainer
 (``tools/``) do.
 """
 
-from .session import start
+from .session import finish, start
 
-__all__ = ["start"]
+__all__ = ["finish", "start"]

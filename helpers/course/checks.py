@@ -13,8 +13,10 @@ False: a stand-in shows that the code runs, not what the lesson claims.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
+from ..stats import Interval
 from . import rehearsal
 from .profile import PROFILES
 
@@ -43,7 +45,7 @@ class Claims:
                 raise ValueError(f"floors {dict(floors)} name no value for {', '.join(missing)}; "
                                  f"give one per profile ({', '.join(PROFILES)}), None where nothing is claimed")
             return floors[self.profile]
-        return float(floors)
+        return None if floors is None else float(floors)
 
     def at_least(self, claim: str, value: float, floors, needs_real: bool = True, fmt: str = "{:+.3f}") -> bool:
         """Check ``value >= floor`` for this profile; returns whether it was checked.
@@ -105,3 +107,76 @@ class Claims:
             raise AssertionError(f"claim failed: {shown}")
         self._say(f"  holds: {shown}")
         return True
+
+
+# ----------------------------------------------------------------------------------------------
+# The table's claims (helpers/course/lessons.py) against a run's recorded numbers: what
+# helpers.finish calls.
+
+_COMPARISON = re.compile(r"^(.+?) (>=|<=|>|<) (.+)$")
+_OPERATORS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
+
+
+def _lookup(numbers: dict, key: str) -> list[tuple[tuple[str, ...], object]]:
+    """[(what each ``*`` matched, value)] for a dotted ``key``; KeyError naming what exists."""
+    found: list[tuple[tuple[str, ...], object]] = [((), numbers)]
+    for part in key.split("."):
+        step = []
+        for matched, value in found:
+            if not isinstance(value, Mapping) or (part != "*" and part not in value):
+                there = ", ".join(map(str, value)) if isinstance(value, Mapping) else type(value).__name__
+                raise KeyError(f"the claim reads {key!r}, and {part!r} is not in this run's record (there: {there})")
+            step += [(matched + (k,), v) for k, v in value.items()] if part == "*" else [(matched, value[part])]
+        found = step
+    return found
+
+
+def _number(numbers: dict, term: str) -> float:
+    try:
+        return float(term)
+    except ValueError:
+        (_, value), = _lookup(numbers, term)
+        return float(value)
+
+
+def check_table(claims, numbers: dict, settings: dict, sources: dict[str, dict], profile: str) -> list[str]:
+    """Check each of ``claims`` (``lessons.Claim``) against a run's plain recorded ``numbers``.
+
+    settings: the run's settings (they fill ``{name}`` fields where the numbers do not);
+    sources: the run's sources as recorded ({"data": {"real": ..., "name": ...}, "weights:x": ...}).
+    Prints one line per claim and returns them; a claim that fails raises AssertionError.
+    """
+    fields = {**settings, **numbers}
+    lines: list[str] = []
+    for claim in claims:
+        needed = tuple(sources) if claim.needs is None else claim.needs
+        unknown = [k for k in needed if k not in sources]
+        if unknown:
+            raise KeyError(f"claim {claim.text!r} needs sources {unknown}; this run recorded {sorted(sources)}")
+        fake = [sources[k]["name"] for k in needed if not sources[k]["real"]]
+        real = not fake
+        judge = Claims(profile, real=real, why_not_real="stand-in " + ", ".join(fake) if fake else "")
+        needs_real = bool(needed)
+        if claim.is_comparison:
+            left, op, right = _COMPARISON.match(claim.measure.format_map(fields)).groups()
+            a, b = _number(numbers, left), _number(numbers, right)
+            judge.holds(claim.text.format_map(fields), _OPERATORS[op](a, b), f"{a:.4g} against {b:.4g}",
+                        needs_real=needs_real, profiles=claim.profiles)
+            lines += judge.lines
+            continue
+        floors = claim.floors
+        if claim.standin is not None and not real:
+            floors, needs_real = claim.standin, False  # checked on the stand-in, at its own floors
+        skipped = {pattern.format_map(fields) for pattern in claim.skip}
+        for matched, value in _lookup(numbers, claim.measure.format_map(fields)):
+            if ".".join(matched) in skipped:
+                continue
+            text = claim.text.format(*matched, **fields)
+            if value is None:
+                judge._say(f"  not measured in this run: {text}")
+            elif isinstance(value, Mapping) and "mean" in value:
+                judge.interval(text, Interval.from_dict(value), floors, needs_real=needs_real, ahead=claim.ahead)
+            else:
+                judge.at_least(text, float(value), floors, needs_real=needs_real, fmt=claim.fmt)
+        lines += judge.lines
+    return lines

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class Run:
     started: float = field(default_factory=time.perf_counter)
     numbers: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # the profile's values (cfg), recorded with the numbers
 
     @property
     def path(self) -> Path:
@@ -51,9 +53,9 @@ class Run:
 _current: Run | None = None
 
 
-def start(notebook: str, profile: str) -> Run:
+def start(notebook: str, profile: str, settings: dict[str, Any] | None = None) -> Run:
     global _current
-    _current = Run(notebook, profile)
+    _current = Run(notebook, profile, settings=plain(dict(settings or {})))
     return _current
 
 
@@ -63,12 +65,14 @@ def current() -> Run:
     return _current
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars and arrays, tuples and nested dicts -> JSON-ready values."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+def plain(value: Any) -> Any:
+    """numpy scalars and arrays, tuples, nested dicts and intervals (``as_dict``) -> JSON-ready values."""
+    if hasattr(value, "as_dict") and not isinstance(value, Source):
+        return plain(value.as_dict())
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -76,6 +80,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         raise ValueError(f"refusing to record a non-finite number: {value}")
     return value
+
+
+def sources_of(data: Source | dict[str, Source] | None, weights: Source | dict[str, Source] | None) -> dict[str, dict]:
+    """{"data": ..., "weights": ...} or {"data:<name>": ..., "weights:<name>": ...}, as a record keeps them."""
+    found: dict[str, dict] = {}
+    for kind, given in (("data", data), ("weights", weights)):
+        if isinstance(given, Source):
+            found[kind] = given.as_dict()
+        elif isinstance(given, dict):
+            found.update({f"{kind}:{key}": src.as_dict() for key, src in given.items()})
+    return found
 
 
 def record(*, data: Source | dict[str, Source] | None = None, weights: Source | dict[str, Source] | None = None,
@@ -91,22 +106,14 @@ def record(*, data: Source | dict[str, Source] | None = None, weights: Source | 
     import tensorflow as tf
 
     run = current()
-    run.numbers.update(_plain(numbers))
-    if isinstance(data, Source):
-        run.sources["data"] = data.as_dict()
-    elif isinstance(data, dict):
-        for key, src in data.items():
-            run.sources[f"data:{key}"] = src.as_dict()
-    if isinstance(weights, Source):
-        run.sources["weights"] = weights.as_dict()
-    elif isinstance(weights, dict):
-        for key, src in weights.items():
-            run.sources[f"weights:{key}"] = src.as_dict()
+    run.numbers.update(plain(numbers))
+    run.sources.update(sources_of(data, weights))
 
     payload = {
         "notebook": run.notebook,
         "profile": run.profile,
         "numbers": run.numbers,
+        "settings": run.settings,
         "sources": run.sources,
         "all_sources_real": all(s["real"] for s in run.sources.values()),
         "rehearsal": rehearsal.active(),

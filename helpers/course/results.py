@@ -2,7 +2,7 @@
 
 Three places show a notebook's headline and must agree: the notebook's last
 printout (``conclusion``), the reader (``make run``) and the README's results
-table. All three read ``HEADLINES`` below and the recorded runs:
+table. All three read ``HEADLINES`` (``lessons.py``, beside each notebook's claims) and the recorded runs:
 
 - this run:          ``build/metrics/<notebook>.json`` (``report.record``);
 - our reference run: ``reference/<profile>/<notebook>.json``, a run of the
@@ -17,44 +17,10 @@ import json
 
 from ..sources import ROOT
 from . import report
+from .lessons import COURSE_LABEL, HEADLINE_SOURCES, HEADLINES
 
 REFERENCE_DIR = ROOT / "reference"
 REFERENCE_LABEL = "our reference run ({profile}, 2 CPU cores, {data})"
-
-# notebook -> (what the headline measures, its key in the record, the course's
-# result, the baseline's name, the baseline's key in the record or a fixed value)
-HEADLINES = {
-    "01_feature_extraction": ("validation accuracy, frozen InceptionV3 + head", "val_accuracy",
-                              "about 0.97 (PetImages, 2 epochs)", "chance", 0.5),
-    "02_fine_tuning": ("validation accuracy after fine-tuning MobileNetV2", "val_accuracy",
-                       "(TensorFlow's tutorial, no course lab)", "from scratch", "comparison.scratch.val_accuracy"),
-    "03_cifar10_resnet50_upsampling": ("linear-probe accuracy on frozen ResNet50 cut at conv4_block6_out, "
-                                       "UpSampling2D at the largest factor",
-                                       "linear_probe_largest", "not comparable: ResNet50 at x7, every layer trained 4 epochs, 0.951",
-                                       "the same probe at x1 (32 px)", "linear_probe_x1"),
-    "04_object_localization": ("share of test digits with IoU >= 0.6", "share_iou_ge_0_6",
-                               "0.61 (6,106 of 10,000)", "the course's model", "course_model.share_iou_ge_0_6"),
-    "05_bird_boxes": ("share of test birds with IoU >= 0.5", "share_iou_ge_0_5",
-                      "0.56 (280 of the first 500)", "constant box", "constant_box.share_iou_ge_0_5"),
-    "06_transferability": ("AnB+ minus its control BnB+, mean over n (mixed split): what A's layers add over "
-                           "the same copying and retraining without transfer",
-                           "findings.mixed.anb_plus_minus_bnb_plus.mean",
-                           "AnB+ +0.015 to +0.02 over baseB at every n, BnB+ at baseB's level (ImageNet)",
-                           "no transfer", 0.0),
-    "07_iou_losses_at_scale": ("mean l1 error per case after the descent, CIoU loss", "final_error_per_case.ciou",
-                               "CIoU <= DIoU < GIoU < IoU in final error", "the IoU loss",
-                               "final_error_per_case.iou"),
-}
-
-
-# whose result the "course" column holds, where it is not the course's own lab
-COURSE_LABEL = {"06_transferability": "the paper (Yosinski et al.)", "07_iou_losses_at_scale": "the paper (Zheng et al.)"}
-
-
-# the sources a headline depends on, where not all of a run's sources (03's headline is the
-# probe on ResNet50 cut at stage 4; the whole ResNet50's weights may be random without touching it)
-HEADLINE_SOURCES = {"03_cifar10_resnet50_upsampling": ("data", "weights:resnet50_to_conv4_probe")}
-
 
 def stand_ins(record: dict) -> list[str]:
     """Names of the stand-in sources (data or weights) that ``record``'s headline depends on."""
@@ -82,6 +48,12 @@ def lookup(numbers: dict, key: str):
             return None
         value = value[part]
     return value
+
+
+def numbers_of(record: dict) -> dict:
+    """A record's numbers with the run's settings beneath them (the settings were recorded apart from
+    2026-12-03 on: ``epochs``, ``image_size``, ``seeds``... are there, older records hold them in numbers)."""
+    return {**record.get("settings", {}), **record["numbers"]}
 
 
 def reference(notebook: str, profile: str = "cpu") -> dict | None:

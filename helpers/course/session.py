@@ -1,4 +1,4 @@
-"""The setup cell of every notebook: profile, seed, versions, GPU advice."""
+"""Every notebook's first and last cells: ``start`` (profile, seed, versions, GPU advice) and ``finish``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import warnings
 from types import MappingProxyType
 
 from .. import distribute, sources
+from ..sources import ROOT
+from . import checks, lessons, rehearsal, report, results
 from . import profile as profiles
-from . import rehearsal, report
 
 MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
 
@@ -72,7 +73,7 @@ def start(notebook: str, profile: str | None = None, verbose: bool = True) -> pr
     # The strategy first: a multi-worker one must exist before TensorFlow runs anything.
     cfg, device_lines = for_devices(cfg)
     seed_everything(cfg.seed, cfg.deterministic)
-    report.start(notebook, cfg.profile)
+    report.start(notebook, cfg.profile, settings=cfg.values)  # the settings go into the record
     if cfg.rehearsal:
         rehearsal.install()
         print(f"REHEARSAL ({rehearsal.ENV_VAR}=1): the {cfg.profile} profile's code paths with each data set cut to "
@@ -113,3 +114,25 @@ def for_devices(cfg: profiles.Settings) -> tuple[profiles.Settings, list[str]]:
         lines.append("   global batch: " + ", ".join(f"{k} {v} per replica x {n} = {values[k]}" for k, v in batches.items())
                      + "; learning rates are the course's")
     return dataclasses.replace(cfg, values=MappingProxyType(values)), lines
+
+
+def finish(*, data=None, weights=None, **numbers) -> None:
+    """The last cell: check the notebook's claims, record its numbers, print its headline and exercises.
+
+    data, weights: the ``Source`` (or a dict name -> Source) of what the run used; numbers: what it
+    measured, by the names its claims read (``helpers/course/lessons.py``). The profile's settings
+    were recorded by ``start``. A claim that does not hold raises before anything is recorded.
+    """
+    from .. import exercises
+
+    run = report.current()
+    measured = report.plain(numbers)
+    checks.check_table(lessons.CLAIMS.get(run.notebook, ()), measured, run.settings,
+                       {**run.sources, **report.sources_of(data, weights)}, run.profile)
+    path = report.record(data=data, weights=weights, **numbers)
+    print(f"recorded in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    if run.notebook in lessons.HEADLINES:
+        results.conclusion()
+    prefix = run.notebook.split("_")[0]
+    if any(i.split(".")[0] == prefix for i in exercises.ids()):
+        exercises.progress(prefix)  # this notebook's exercises you have passed

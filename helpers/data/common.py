@@ -44,6 +44,29 @@ class Dataset:
         )
 
 
+def batches(arrays: tuple, batch_size: int, shuffle: bool = False, seed: int = 0,
+            map_fn: Callable | None = None):
+    """A batched, prefetched ``tf.data.Dataset`` of ``arrays`` (a tuple of (N, ...) arrays).
+
+    shuffle=True draws a new order every epoch from ``seed``. The order depends only on N, the
+    seed and TensorFlow's global seed, not on what the arrays hold: under the same global seed,
+    two calls give the same order epoch by epoch, so a head trained on cached features (N, ...)
+    sees them in the order its twin saw the images (N, H, W, 3) they came from.
+    map_fn, when given, runs on each element after the shuffle (decoding, resizing).
+    """
+    import tensorflow as tf
+
+    lengths = {len(array) for array in arrays}
+    if len(lengths) != 1:
+        raise ValueError(f"batches needs arrays of one length; got lengths {sorted(lengths)}")
+    ds = tf.data.Dataset.from_tensor_slices(tuple(arrays))
+    if shuffle:
+        ds = ds.shuffle(lengths.pop(), seed=seed, reshuffle_each_iteration=True)
+    if map_fn is not None:
+        ds = ds.map(map_fn, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

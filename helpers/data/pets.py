@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..sources import DATA_DIR_VAR, Source, SourceUnavailable, data_dir, download_guard
-from .common import find_extracted, load_in_order, random_crops, sample_photos
+from .common import batches, find_extracted, load_in_order, random_crops, sample_photos
 
 FILTERED_URL = "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip"
 PETIMAGES_URL = (
@@ -69,11 +69,8 @@ class LabelledImages:
         def from_array(image, label):
             return tf.cast(tf.image.resize(tf.cast(image, tf.float32), size, method=interpolation), tf.float32), label
 
-        ds = tf.data.Dataset.from_tensor_slices((x, y))
-        if shuffle:
-            ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-        ds = ds.map(from_file if x.dtype.kind in "US" else from_array, num_parallel_calls=tf.data.AUTOTUNE)
-        return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+        return batches((x, y), batch_size, shuffle=shuffle, seed=seed,
+                       map_fn=from_file if x.dtype.kind in "US" else from_array)
 
 
 def why_unreadable(path: Path) -> str | None:
