@@ -21,7 +21,7 @@ def _f(value, digits: int = 3) -> str:
 
 
 def _row_01(n):
-    augmentation = (f"augmentation {_interval(n['augmentation_gain'])} against its twin on cached features"
+    augmentation = (f"augmentation {_interval(n['augmentation_gain'])}, one seed"
                     if "augmentation_gain" in n else f"head on cached features {_f(n['cached_val_accuracy'])}")
     return (f"01 feature extraction (InceptionV3 cut at `mixed7`, {n['image_size']} px, {n['n_train']:,} / "
             f"{n['n_val']:,} images, {n['epochs']} epochs)",
