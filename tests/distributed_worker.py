@@ -101,8 +101,7 @@ def train_notebook_models(strategy) -> dict[str, np.ndarray]:
 
     keras.utils.set_random_seed(0)
     with strategy.scope():
-        features = keras.Input((7, 7, 768))  # mixed7's output at 150 px
-        head = keras.Model(features, ns["build_head"](features))
+        head = ns["build_head"]((7, 7, 768))  # mixed7's output at 150 px
         head.compile(optimizer=keras.optimizers.RMSprop(1e-4), loss="binary_crossentropy", metrics=["accuracy"])
     x = rng.normal(size=(GLOBAL_BATCH * 2, 7, 7, 768)).astype("float32")
     y = rng.integers(0, 2, size=(len(x), 1)).astype("float32")
