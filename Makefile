@@ -4,6 +4,11 @@
 #   make test  set up, then ruff, unit tests + nbval over every notebook (smoke profile)
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
+#   make test-oldest
+#              every notebook's smoke profile rehearsed under nbval (each data set cut to
+#              one batch) in a second environment, .venv-oldest: the oldest TensorFlow
+#              and Keras we support (pyproject.toml, [tool.acv.oldest]), every other pin
+#              as it is
 #   make rehearse
 #              every notebook's full profile rehearsed (tools/rehearse.py): the
 #              course's settings with each data set cut to one batch, one epoch per
@@ -26,7 +31,7 @@ JOBS ?= 2
 # order in one worker and one kernel), for the same reason.
 NBVAL := $(PY) -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider -n $(JOBS) --dist loadfile
 
-.PHONY: setup run test test-real rehearse reference badges lab clean
+.PHONY: setup run test test-real test-oldest rehearse reference badges lab clean
 
 setup: $(STAMP)
 
@@ -46,7 +51,7 @@ run: setup
 # metrics go to build/smoke so they never overwrite those of 'make run'.
 test: setup
 	$(VENV)/bin/ruff check helpers tools tests notebooks
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests --durations=15
 	ACV_PROFILE=smoke ACV_BUILD_DIR=build/smoke $(NBVAL) $(NOTEBOOKS)
 
 # The same notebooks on the real data and weights in $(DATA), offline (smoke
@@ -58,6 +63,24 @@ test-real: setup
 		$(NBVAL) $(NOTEBOOKS)
 	ACV_REAL_METRICS=build/smoke-real/metrics ACV_DATA_DIR="$(abspath $(DATA))" \
 		$(PY) -m pytest -q -p no:cacheprovider tests/test_real_run.py
+
+# The oldest supported TensorFlow and Keras (pyproject.toml, [tool.acv.oldest]) in an environment
+# of their own, every other pin as in .venv: the minimums the setup cell enforces
+# (helpers.course.session.MIN_VERSIONS) are the versions this pass runs. A rehearsal, so that it
+# fits CI's budget: every call the notebooks make runs on these versions; smoke's numbers are
+# checked in .venv by make test.
+OLDEST := .venv-oldest
+OLDEST_STAMP := $(OLDEST)/.installed
+$(OLDEST_STAMP): pyproject.toml $(STAMP)
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(PY) -m tools.oldest > $(OLDEST)/requirements.txt
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -m pip install --quiet -r $(OLDEST)/requirements.txt
+	$(OLDEST)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(OLDEST_STAMP)
+
+test-oldest: $(OLDEST_STAMP)
+	ACV_PROFILE=smoke ACV_REHEARSAL=1 ACV_BUILD_DIR=build/smoke-oldest $(subst $(PY),$(OLDEST)/bin/python,$(NBVAL)) --nbval-current-env $(NOTEBOOKS)
 
 # The full profile's code paths, in minutes: what a learner's GPU run would meet first.
 # Two passes side by side (tools/rehearse.py): on the stand-ins, and on $(DATA)

@@ -87,3 +87,23 @@ def test_acv_reference_gives_cpu_the_reference_values_and_says_so(monkeypatch):
         profile.settings("06_transferability", "cpu")
     monkeypatch.delenv(profile.REFERENCE_VAR)
     assert profile.settings("06_transferability", "cpu").seeds == profile.NOTEBOOKS["06_transferability"]["cpu"]["seeds"]
+
+
+def test_each_reference_record_was_run_at_the_reference_values_that_make_reference_uses():
+    """The learner's cpu run may be cut by time, but `make reference` must reproduce what the
+    notebooks quote as the reference run: cpu with REFERENCE's values, as each record holds them."""
+    from helpers.course import results
+
+    compared = []
+    for notebook, values in profile.REFERENCE.items():
+        record = results.reference(notebook)
+        assert record is not None, f"no reference run of {notebook} in reference/cpu/"
+        settings, numbers = record.get("settings", {}), record["numbers"]
+        for key, value in values.items():  # a record's own sizes may be smaller: what the data held
+            recorded = settings.get(key, numbers.get(key))
+            if recorded is None or isinstance(recorded, dict):  # not recorded, or a result under that name
+                continue
+            expected = list(value) if isinstance(value, tuple) else value
+            assert recorded == expected, f"{notebook}'s reference run has {key} = {recorded!r}; REFERENCE says {expected!r}"
+            compared.append((notebook, key))
+    assert {notebook for notebook, _ in compared} >= {"06_transferability"}, compared

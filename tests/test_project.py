@@ -31,6 +31,28 @@ def test_environment_yml_and_pyproject_pin_the_same_packages():
     assert "python=3.11" in conda
 
 
+def test_the_setup_cells_minimums_are_the_oldest_versions_make_test_oldest_runs():
+    from helpers.course import session
+    from tools import oldest
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["acv"]["oldest"]
+    for name, minimum in session.MIN_VERSIONS.items():
+        assert tuple(int(part) for part in config[name].split(".")[:2]) == minimum, (name, config[name], minimum)
+    requirements = oldest.oldest_requirements()
+    assert _pins(requirements).keys() == _pins(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+                                               ["dependencies"]).keys()
+    assert {f"{name}=={version}" for name, version in config.items()} <= set(requirements)
+
+
+def test_oldest_requirements_names_a_package_that_is_not_a_dependency(tmp_path):
+    from tools import oldest
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\ndependencies = ["keras==3.15.1"]\n[tool.acv.oldest]\ntensorflw = "2.18.1"\n')
+    with pytest.raises(ValueError, match=r"\['tensorflw'\].*not among the project's dependencies"):
+        oldest.oldest_requirements(pyproject)
+
+
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ holds no NN_name.ipynb"
 
