@@ -38,11 +38,22 @@ def _checked(ious) -> np.ndarray:
     return ious
 
 
-def share_at_least(ious, thresholds) -> np.ndarray:
-    """For each threshold t, the share of ``ious`` at or above t: (T,) in [0, 1]."""
+def reached(ious, thresholds) -> np.ndarray:
+    """(N, T): 1.0 where box i's IoU is at or above threshold t, else 0.0.
+
+    The per-box view of a success curve (its mean over boxes), for comparing two models' curves
+    on the same boxes (``stats.simultaneous_band``).
+    """
     ious = _checked(ious)
     thresholds = np.asarray(thresholds, dtype=np.float64)
-    return (ious[None, :] >= thresholds[:, None]).mean(axis=1)  # (T, N) -> (T,)
+    if thresholds.ndim != 1 or thresholds.size == 0:
+        raise ValueError(f"thresholds must be a non-empty 1-D array; got shape {thresholds.shape}")
+    return (ious[:, None] >= thresholds[None, :]).astype(np.float64)  # (N, 1) vs (1, T) -> (N, T)
+
+
+def share_at_least(ious, thresholds) -> np.ndarray:
+    """For each threshold t, the share of ``ious`` at or above t: (T,) in [0, 1]."""
+    return reached(ious, thresholds).mean(axis=0)  # (N, T) -> (T,)
 
 
 def success_curve(ious, steps: int = 101) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,9 @@ Two ways to put an interval on a number, and one sentence made from it:
     paired_over_seeds(treatment, control)            ->  Interval of the per-seed differences
     paired_bootstrap(scores_a, scores_b)             ->  Interval of mean(a) - mean(b), resampling
                                                          the same test images for both models
+    simultaneous_band(per_image_a, per_image_b)      ->  Band: the difference of two curves (a score
+                                                         at each of T points, per image) with one
+                                                         half-width that covers every point at once
     correct(probabilities, labels)                   ->  (n,) 1.0 / 0.0 per image: the scores a
                                                          classifier gives paired_bootstrap
     interval.verdict("AnB+", "baseB")                ->  "AnB+ ahead of baseB by +0.034 (95 % interval
@@ -188,6 +191,72 @@ def paired_bootstrap(scores_a, scores_b, level: float = LEVEL, resamples: int = 
         means[start:stop] = difference[picks].mean(axis=1)
     low, high = np.quantile(means, [0.5 - level / 2, 0.5 + level / 2])
     return Interval(mean, float(low), float(high), int(difference.size), "paired bootstrap over images", level)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A curve of differences, ``a - b`` at each of T points, with a simultaneous band.
+
+    The band is ``differences +- half_width`` at every point at once: over resampled images,
+    ``level`` of the resampled curves stay inside it everywhere. So "B ahead of A somewhere"
+    is shown only where ``differences + half_width`` falls below 0, and looking at every point
+    of the curve does not turn noise at one of them into a finding (as T separate intervals would).
+    """
+
+    differences: np.ndarray  # (T,) mean(a) - mean(b) at each point
+    half_width: float
+    n: int  # images
+    level: float = LEVEL
+
+    @property
+    def worst(self) -> float:
+        """The lowest difference on the curve: where A falls furthest behind B (or leads least)."""
+        return float(self.differences.min())
+
+    @property
+    def behind_anywhere(self) -> bool:
+        """True when somewhere the whole band lies below 0: B distinguishably ahead of A there."""
+        return bool(self.worst + self.half_width < 0)
+
+    def text(self, first: str, second: str, fmt: str = "{:+.3f}") -> str:
+        """One sentence: where ``first`` does worst against ``second``, and whether that is beyond noise."""
+        verdict = (f"{second} ahead there beyond the band" if self.behind_anywhere
+                   else f"within the band: {second} nowhere distinguishably ahead")
+        return (f"{first} minus {second}, lowest point of the curve {fmt.format(self.worst)} "
+                f"({self.level * 100:.0f} % simultaneous band +-{self.half_width:.3f} over {self.n:,} images): {verdict}")
+
+    def as_dict(self) -> dict:
+        return {"worst": self.worst, "half_width": self.half_width, "worst_upper": self.worst + self.half_width,
+                "n": self.n, "level": self.level, "behind_anywhere": self.behind_anywhere}
+
+
+def simultaneous_band(per_image_a, per_image_b, level: float = LEVEL, resamples: int = BOOTSTRAP_RESAMPLES,
+                      seed: int = 0) -> Band:
+    """The curve ``mean(a) - mean(b)`` over images, with a band that holds at every point at once.
+
+    per_image_a, per_image_b: (n_images, T) two models' scores on the *same* images at T points
+    of a curve (for a success curve: 1.0 where the image's IoU reaches the point's threshold).
+    Each resample draws n images with replacement for both models; the half-width is the
+    ``level`` quantile of the largest distance, over the T points, between the resampled curve
+    and the measured one (a bootstrap sup-t band with equal weights).
+    """
+    _check_level(level)
+    a, b = np.asarray(per_image_a, dtype=float), np.asarray(per_image_b, dtype=float)
+    if a.ndim != 2 or a.shape != b.shape or a.shape[0] < 2 or a.shape[1] < 1:
+        raise ValueError(f"simultaneous_band needs two (n_images, T) arrays of the same shape with at least "
+                         f"2 images; got shapes {a.shape} and {b.shape}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("simultaneous_band: a score is not finite")
+    if resamples < 100:
+        raise ValueError(f"resamples must be at least 100 for a {level:.0%} band; got {resamples}")
+    per_image = a - b  # (n, T)
+    curve = per_image.mean(axis=0)  # (T,)
+    rng = np.random.default_rng(seed)
+    largest = np.empty(resamples)
+    for i in range(resamples):
+        picks = rng.integers(0, len(per_image), len(per_image))  # (n,) images drawn with replacement
+        largest[i] = np.abs(per_image[picks].mean(axis=0) - curve).max()
+    return Band(curve, float(np.quantile(largest, level)), int(len(per_image)), level)
 
 
 def contrast_bootstrap(group_1: tuple, group_2: tuple, level: float = LEVEL,

@@ -125,3 +125,34 @@ def test_correct_scores_a_sigmoid_and_a_softmax_per_image():
     assert stats.correct([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]], [1, 2]).tolist() == [1.0, 0.0]
     with pytest.raises(ValueError, match=r"shapes \(3,\) and \(2,\)"):
         stats.correct([0.1, 0.9, 0.5], [0, 1])
+
+
+def test_simultaneous_band_of_a_constant_shift_has_no_width():
+    rng = np.random.default_rng(3)
+    b = (rng.uniform(size=(200, 1)) >= np.linspace(0, 1, 11)).astype(float)  # (200, 11) a success curve's indicators
+    band = stats.simultaneous_band(b, b)
+    assert band.half_width == 0.0 and band.worst == 0.0 and not band.behind_anywhere
+
+
+def test_simultaneous_band_is_wider_than_one_point_and_catches_a_real_lead():
+    # one point: the band's half-width is the bootstrap's 95 % quantile of |mean - mean*|, about
+    # 1.96 standard errors; over 20 independent points the largest of 20 such distances is wider
+    rng = np.random.default_rng(4)
+    noise_a, noise_b = rng.normal(size=(400, 20)), rng.normal(size=(400, 20))
+    one_point = stats.simultaneous_band(noise_a[:, :1], noise_b[:, :1])
+    everywhere = stats.simultaneous_band(noise_a, noise_b)
+    se = np.sqrt(2 / 400)  # the difference of two unit normals, averaged over 400 images
+    assert one_point.half_width == pytest.approx(1.96 * se, rel=0.15)
+    assert everywhere.half_width > 1.3 * one_point.half_width
+    assert not everywhere.behind_anywhere  # pure noise: B nowhere distinguishably ahead
+    behind = stats.simultaneous_band(noise_a - np.eye(20)[7] * 0.5, noise_b)  # A loses 0.5 at point 7 only
+    assert behind.behind_anywhere and behind.worst == pytest.approx(behind.differences[7])
+    assert "ahead there beyond the band" in behind.text("ours", "the constant box")
+    assert behind.as_dict()["worst_upper"] == pytest.approx(behind.worst + behind.half_width)
+
+
+def test_simultaneous_band_names_bad_input():
+    with pytest.raises(ValueError, match="same shape"):
+        stats.simultaneous_band(np.zeros((5, 3)), np.zeros((5, 2)))
+    with pytest.raises(ValueError, match="not finite"):
+        stats.simultaneous_band(np.full((5, 3), np.nan), np.zeros((5, 3)))
