@@ -7,8 +7,8 @@ Two ways to put an interval on a number, and one sentence made from it:
     paired_bootstrap(scores_a, scores_b)             ->  Interval of mean(a) - mean(b), resampling
                                                          the same test images for both models
     simultaneous_band(per_image_a, per_image_b)      ->  Band: the difference of two curves (a score
-                                                         at each of T points, per image) with one
-                                                         half-width that covers every point at once
+                                                         at each of T points, per image) with a band
+                                                         that covers every point at once
     correct(probabilities, labels)                   ->  (n,) 1.0 / 0.0 per image: the scores a
                                                          classifier gives paired_bootstrap
     interval.verdict("AnB+", "baseB")                ->  "AnB+ ahead of baseB by +0.034 (95 % interval
@@ -197,48 +197,64 @@ def paired_bootstrap(scores_a, scores_b, level: float = LEVEL, resamples: int = 
 class Band:
     """A curve of differences, ``a - b`` at each of T points, with a simultaneous band.
 
-    The band is ``differences +- half_width`` at every point at once: over resampled images,
-    ``level`` of the resampled curves stay inside it everywhere. So "B ahead of A somewhere"
-    is shown only where ``differences + half_width`` falls below 0, and looking at every point
-    of the curve does not turn noise at one of them into a finding (as T separate intervals would).
+    The band is ``differences +- half_widths``, holding at every point at once: over resampled
+    images, ``level`` of the resampled curves stay inside it everywhere. Each point's half-width is
+    a common multiple of that point's own standard error, so a point where both curves are near
+    0 or 1 gets a narrow band and one near 1/2 a wide one. "B ahead of A somewhere" is shown only
+    where ``differences + half_widths`` falls below 0; looking at every point does not turn a
+    chance lead at one of them into a finding.
     """
 
+    points: np.ndarray  # (T,) where the curve is measured (thresholds)
     differences: np.ndarray  # (T,) mean(a) - mean(b) at each point
-    half_width: float
+    half_widths: np.ndarray  # (T,)
     n: int  # images
     level: float = LEVEL
 
     @property
-    def worst(self) -> float:
-        """The lowest difference on the curve: where A falls furthest behind B (or leads least)."""
-        return float(self.differences.min())
+    def closest(self) -> int:
+        """Index of the point where the band's upper edge is lowest: where B comes closest to being ahead."""
+        return int(np.argmin(self.differences + self.half_widths))
+
+    @property
+    def worst_upper(self) -> float:
+        """The band's upper edge at its lowest: below 0 means B distinguishably ahead there."""
+        return float((self.differences + self.half_widths)[self.closest])
 
     @property
     def behind_anywhere(self) -> bool:
         """True when somewhere the whole band lies below 0: B distinguishably ahead of A there."""
-        return bool(self.worst + self.half_width < 0)
+        return self.worst_upper < 0
 
     def text(self, first: str, second: str, fmt: str = "{:+.3f}") -> str:
-        """One sentence: where ``first`` does worst against ``second``, and whether that is beyond noise."""
-        verdict = (f"{second} ahead there beyond the band" if self.behind_anywhere
-                   else f"within the band: {second} nowhere distinguishably ahead")
-        return (f"{first} minus {second}, lowest point of the curve {fmt.format(self.worst)} "
-                f"({self.level * 100:.0f} % simultaneous band +-{self.half_width:.3f} over {self.n:,} images): {verdict}")
+        """One sentence: where ``second`` comes closest to ``first``, and whether that is beyond chance."""
+        i = self.closest
+        verdict = (f"{second} ahead there, beyond the band" if self.behind_anywhere
+                   else f"{second} not shown ahead at any of the {len(self.points)} points")
+        return (f"{first} minus {second} comes closest at {self.points[i]:.2f}: {fmt.format(self.differences[i])} "
+                f"(band {fmt.format(self.differences[i] - self.half_widths[i])} to "
+                f"{fmt.format(self.differences[i] + self.half_widths[i])}; {self.level * 100:.0f} % over all "
+                f"{len(self.points)} points at once, {self.n:,} images): {verdict}")
 
     def as_dict(self) -> dict:
-        return {"worst": self.worst, "half_width": self.half_width, "worst_upper": self.worst + self.half_width,
-                "n": self.n, "level": self.level, "behind_anywhere": self.behind_anywhere}
+        i = self.closest
+        return {"closest_point": float(self.points[i]), "difference_there": float(self.differences[i]),
+                "half_width_there": float(self.half_widths[i]), "worst_upper": self.worst_upper,
+                "points": len(self.points), "n": self.n, "level": self.level, "behind_anywhere": self.behind_anywhere}
 
 
-def simultaneous_band(per_image_a, per_image_b, level: float = LEVEL, resamples: int = BOOTSTRAP_RESAMPLES,
-                      seed: int = 0) -> Band:
+def simultaneous_band(per_image_a, per_image_b, points=None, level: float = LEVEL,
+                      resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0) -> Band:
     """The curve ``mean(a) - mean(b)`` over images, with a band that holds at every point at once.
 
     per_image_a, per_image_b: (n_images, T) two models' scores on the *same* images at T points
-    of a curve (for a success curve: 1.0 where the image's IoU reaches the point's threshold).
-    Each resample draws n images with replacement for both models; the half-width is the
-    ``level`` quantile of the largest distance, over the T points, between the resampled curve
-    and the measured one (a bootstrap sup-t band with equal weights).
+    of a curve (for a success curve: 1.0 where the image's IoU reaches the point's threshold);
+    points: (T,) where those are (default 0..T-1), for the text. Each resample draws n images with
+    replacement for both models. A bootstrap sup-t band: each point's distance between the
+    resampled and the measured curve is divided by that point's bootstrap standard error (at
+    least 1/n, so that a point where no image differs does not divide by 0), the ``level``
+    quantile of the largest such ratio is the common multiple, and each point's half-width is
+    that multiple times its standard error.
     """
     _check_level(level)
     a, b = np.asarray(per_image_a, dtype=float), np.asarray(per_image_b, dtype=float)
@@ -249,14 +265,18 @@ def simultaneous_band(per_image_a, per_image_b, level: float = LEVEL, resamples:
         raise ValueError("simultaneous_band: a score is not finite")
     if resamples < 100:
         raise ValueError(f"resamples must be at least 100 for a {level:.0%} band; got {resamples}")
+    points = np.arange(a.shape[1], dtype=float) if points is None else np.asarray(points, dtype=float)
+    if points.shape != (a.shape[1],):
+        raise ValueError(f"points must name each of the {a.shape[1]} columns; got shape {points.shape}")
     per_image = a - b  # (n, T)
+    n = len(per_image)
     curve = per_image.mean(axis=0)  # (T,)
     rng = np.random.default_rng(seed)
-    largest = np.empty(resamples)
-    for i in range(resamples):
-        picks = rng.integers(0, len(per_image), len(per_image))  # (n,) images drawn with replacement
-        largest[i] = np.abs(per_image[picks].mean(axis=0) - curve).max()
-    return Band(curve, float(np.quantile(largest, level)), int(len(per_image)), level)
+    resampled = np.stack([per_image[rng.integers(0, n, n)].mean(axis=0) for _ in range(resamples)])  # (R, T)
+    standard_errors = np.maximum(resampled.std(axis=0, ddof=1), 1.0 / n)  # (T,)
+    largest = (np.abs(resampled - curve) / standard_errors).max(axis=1)  # (R,)
+    multiple = float(np.quantile(largest, level))
+    return Band(points, curve, multiple * standard_errors, n, level)
 
 
 def contrast_bootstrap(group_1: tuple, group_2: tuple, level: float = LEVEL,

@@ -53,8 +53,8 @@ def test_bad_ious_are_named(bad, message):
 
 
 def test_reached_is_the_success_curve_per_box():
-    per_box = scoring.reached([0.2, 0.6, 0.9], [0.5, 0.75])
-    assert per_box.tolist() == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]  # (3 boxes, 2 thresholds)
-    assert scoring.share_at_least([0.2, 0.6, 0.9], [0.5, 0.75]).tolist() == pytest.approx([2 / 3, 1 / 3])
+    per_box = scoring.reached([0.2, 0.5, 0.9], [0.5, 0.75])
+    assert per_box.tolist() == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]  # (3 boxes, 2 thresholds); 0.5 reaches 0.5
+    assert scoring.share_at_least([0.2, 0.5, 0.9], [0.5, 0.75]).tolist() == pytest.approx([2 / 3, 1 / 3])
     with pytest.raises(ValueError, match="thresholds"):
         scoring.reached([0.5], [])

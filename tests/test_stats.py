@@ -127,28 +127,40 @@ def test_correct_scores_a_sigmoid_and_a_softmax_per_image():
         stats.correct([0.1, 0.9, 0.5], [0, 1])
 
 
-def test_simultaneous_band_of_a_constant_shift_has_no_width():
+def test_simultaneous_band_of_a_constant_shift_is_that_shift_with_no_width():
     rng = np.random.default_rng(3)
-    b = (rng.uniform(size=(200, 1)) >= np.linspace(0, 1, 11)).astype(float)  # (200, 11) a success curve's indicators
-    band = stats.simultaneous_band(b, b)
-    assert band.half_width == 0.0 and band.worst == 0.0 and not band.behind_anywhere
+    b = rng.uniform(size=(200, 11))
+    band = stats.simultaneous_band(b + 0.1, b)
+    assert band.differences == pytest.approx(np.full(11, 0.1))
+    assert band.half_widths == pytest.approx(np.zeros(11)) and band.worst_upper == pytest.approx(0.1)
 
 
 def test_simultaneous_band_is_wider_than_one_point_and_catches_a_real_lead():
-    # one point: the band's half-width is the bootstrap's 95 % quantile of |mean - mean*|, about
-    # 1.96 standard errors; over 20 independent points the largest of 20 such distances is wider
+    # one point: the band's half-width is the bootstrap's 95 % quantile of |mean - mean*| / se, about
+    # 1.96 standard errors; over 20 independent points the largest of 20 such ratios is about 3
     rng = np.random.default_rng(4)
     noise_a, noise_b = rng.normal(size=(400, 20)), rng.normal(size=(400, 20))
     one_point = stats.simultaneous_band(noise_a[:, :1], noise_b[:, :1])
     everywhere = stats.simultaneous_band(noise_a, noise_b)
     se = np.sqrt(2 / 400)  # the difference of two unit normals, averaged over 400 images
-    assert one_point.half_width == pytest.approx(1.96 * se, rel=0.15)
-    assert everywhere.half_width > 1.3 * one_point.half_width
+    assert one_point.half_widths[0] == pytest.approx(1.96 * se, rel=0.15)
+    assert everywhere.half_widths.mean() == pytest.approx(3.0 * se, rel=0.15)
     assert not everywhere.behind_anywhere  # pure noise: B nowhere distinguishably ahead
-    behind = stats.simultaneous_band(noise_a - np.eye(20)[7] * 0.5, noise_b)  # A loses 0.5 at point 7 only
-    assert behind.behind_anywhere and behind.worst == pytest.approx(behind.differences[7])
-    assert "ahead there beyond the band" in behind.text("ours", "the constant box")
-    assert behind.as_dict()["worst_upper"] == pytest.approx(behind.worst + behind.half_width)
+    behind = stats.simultaneous_band(noise_a - np.eye(20)[7] * 0.5, noise_b, points=np.linspace(0.5, 0.95, 20))
+    assert behind.behind_anywhere and behind.closest == 7
+    assert "ahead there, beyond the band" in behind.text("ours", "the constant box") and "at 0.67" in behind.text("a", "b")  # 0.5 + 7 * 0.45 / 19
+    assert behind.as_dict()["worst_upper"] == pytest.approx(behind.differences[7] + behind.half_widths[7])
+
+
+def test_simultaneous_band_is_narrow_where_the_curve_is_sure_and_wide_where_it_is_not():
+    # a success curve: at a threshold nearly every box reaches (or none does), few images differ
+    rng = np.random.default_rng(5)
+    ious_a, ious_b = rng.uniform(0.4, 1.0, 500), rng.uniform(0.4, 1.0, 500)
+    thresholds = np.array([0.3, 0.7])
+    band = stats.simultaneous_band((ious_a[:, None] >= thresholds).astype(float),
+                                   (ious_b[:, None] >= thresholds).astype(float), points=thresholds)
+    assert band.differences[0] == 0.0 and band.half_widths[0] == pytest.approx(0.0, abs=0.01)
+    assert band.half_widths[1] > 0.05  # about half the boxes reach 0.7: the difference of two shares of 1/2
 
 
 def test_simultaneous_band_names_bad_input():
@@ -156,3 +168,5 @@ def test_simultaneous_band_names_bad_input():
         stats.simultaneous_band(np.zeros((5, 3)), np.zeros((5, 2)))
     with pytest.raises(ValueError, match="not finite"):
         stats.simultaneous_band(np.full((5, 3), np.nan), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="points must name each"):
+        stats.simultaneous_band(np.zeros((5, 3)), np.zeros((5, 3)), points=[0.5, 0.6])
