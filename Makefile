@@ -100,7 +100,7 @@ reference: setup
 	mkdir -p reference/cpu
 	cp build/reference/metrics/*.json reference/cpu/
 	$(PY) -m tools.readme_results --readme
-	$(PY) -m tools.figures --out screenshots
+	$(PY) -m tools.figures --out screenshots --executed build/reference/executed
 
 # Every notebook's "Open in Colab" badge and Colab install cell, from the one address in
 # pyproject.toml ([project.urls] Repository).

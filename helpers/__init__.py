@@ -10,6 +10,7 @@ What the lessons teach, in code a learner may read and reuse:
   weights    - pretrained Keras applications, offline-first
   training   - epoch timing, parameter counts, BatchNormalization statistics
   transfer   - the transferability experiment: class splits, copying the first n layers
+  probes     - inside a frozen network: linear probes, receptive fields, the patches a unit likes
   widgets    - the box explorer (IoU, GIoU, DIoU, CIoU and their gradients, live)
   simulation - Zheng et al.'s box-regression cases (notebook 07)
   sources    - where data and weights came from; downloads that fail fast

@@ -282,3 +282,28 @@ def plot_transfer_curves(curves: Mapping[str, Mapping], ax=None):
     ax.set(xlabel="n: layers copied from the first network", ylabel="test accuracy on task B")
     ax.legend(fontsize=7, loc="lower left")
     return ax.figure
+
+
+def show_patches(patches: Sequence[Sequence[np.ndarray]], row_labels: Sequence[str], title: str = "", size: float = 0.9):
+    """A grid of image patches, one row per unit: patches[r][k] is row r's k-th patch, (h, w, 3) uint8 of any size.
+
+    Each patch fills its cell whatever its size, so a small patch (an early layer's few pixels) is
+    shown enlarged; the row label says which unit and the patches' size in pixels.
+    """
+    if len(patches) != len(row_labels) or not patches:
+        raise ValueError(f"one label per row of patches: {len(patches)} rows, {len(row_labels)} labels")
+    ncols = max(len(row) for row in patches)
+    fig, axes = plt.subplots(len(patches), ncols, figsize=(size * ncols + 1.4, size * len(patches) + 0.4), squeeze=False)
+    for r, (row, label) in enumerate(zip(patches, row_labels)):
+        for k, ax in enumerate(axes[r]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if k < len(row):
+                _imshow(ax, row[k])
+            else:
+                ax.axis("off")
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig

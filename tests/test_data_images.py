@@ -135,6 +135,7 @@ def test_birds_standin_boxes_are_exact_and_in_tfds_order(data_dir):
     assert time.perf_counter() - started < 20, "offline, the TFDS attempt must give up quickly"
     assert birds.source.kind == "standin" and birds.train.box_format == "rel_yxyx"
     assert birds.train.images.shape == (12, 64, 64, 3) and birds.test.boxes.shape == (6, 4)
+    assert set(birds.train.labels.tolist()) == {0, 1}  # which photo the object was cut from: two classes to probe
     from helpers import boxes
     boxes.validate(birds.train.boxes, "rel_yxyx")
     # The pasted ellipse has a dark rim (a third of its brightness), which touches the

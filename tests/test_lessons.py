@@ -107,10 +107,7 @@ def test_finish_checks_the_table_then_records_numbers_and_settings_and_prints_th
 
 # Reference records made before the claims table read a key their notebook now records (helpers.finish, 2026-12-04):
 # strict xfail, so that the test says so when `make reference` has rerun one, and its entry must go.
-RECORDED_BEFORE_THE_TABLE = {
-    "03_cifar10_resnet50_upsampling": "cost_factors", "04_object_localization": "mean_iou_over_constant",
-    "06_transferability": "first_n", "07_iou_losses_at_scale": "iou_over_worst_other",
-}
+RECORDED_BEFORE_THE_TABLE = {"04_object_localization": "mean_iou_over_constant", "06_transferability": "first_n"}
 
 
 @pytest.mark.parametrize("notebook", [

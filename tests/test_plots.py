@@ -128,3 +128,18 @@ def test_transfer_curves_draw_the_interval_where_the_record_has_one():
     np.testing.assert_allclose([(s[0][1], s[1][1]) for s in segments], [(0.65, 0.71), (0.50, 0.62)])
     band = ax.patches[0]  # baseB's band spans its interval, not mean +- std
     assert (band.get_y(), band.get_y() + band.get_height()) == pytest.approx((0.66, 0.72))
+
+
+def test_show_patches_draws_one_row_per_unit_and_names_a_mismatch():
+    import numpy as np
+    import pytest
+
+    from helpers import plots
+
+    small, large = np.zeros((5, 5, 3), np.uint8), np.full((40, 30, 3), 200, np.uint8)
+    fig = plots.show_patches([[small, small, small], [large, large]], ["unit 0", "unit 1"], title="depth")
+    axes = np.array(fig.axes).reshape(2, 3)
+    assert len(axes[0, 0].images) == 1 and len(axes[1, 2].images) == 0  # the short row leaves its last cell empty
+    assert axes[1, 0].get_ylabel() == "unit 1"
+    with pytest.raises(ValueError, match="one label per row"):
+        plots.show_patches([[small]], ["a", "b"])

@@ -15,11 +15,28 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_figure_the_readme_links_is_drawn_by_the_script(tmp_path):
     linked = set(re.findall(r"screenshots/([\w.-]+\.png)", (ROOT / "README.md").read_text()))
     assert linked, "the README shows no figures"
-    assert linked <= set(figures.FIGURES), f"not drawn by tools.figures: {linked - set(figures.FIGURES)}"
-    written = figures.draw_all(tmp_path)
+    known = set(figures.FIGURES) | set(figures.SHOWN)
+    assert linked <= known, f"not drawn by tools.figures: {linked - known}"
+    written = figures.draw_all(tmp_path)  # no executed notebooks: the figures they show are skipped
     assert {p.name for p in written} == set(figures.FIGURES)
     assert all(p.stat().st_size > 5000 for p in written), "every figure holds a picture"
     assert all((ROOT / "screenshots" / name).is_file() for name in linked), "committed copies exist"
+
+
+def test_a_figure_shown_by_an_executed_notebook_is_taken_from_its_cell(tmp_path):
+    import base64
+
+    png = b"\x89PNG\r\n\x1a\n" + b"pixels"
+    nb = nbformat.v4.new_notebook()
+    drawn = nbformat.v4.new_code_cell("plots.show_patches(rows, labels)")
+    drawn.outputs = [nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode()})]
+    nb.cells = [nbformat.v4.new_code_cell("plots.show_images(x)"), drawn]
+    nbformat.write(nb, tmp_path / "08_what_layers_learned.ipynb")
+    assert figures.figure_shown_by(tmp_path / "08_what_layers_learned.ipynb", "plots.show_patches(") == png
+    assert figures.figure_shown_by(tmp_path / "08_what_layers_learned.ipynb", "plots.nothing(") is None
+    assert figures.figure_shown_by(tmp_path / "missing.ipynb", "plots.show_patches(") is None
+    written = figures.draw_all(tmp_path / "out", executed=tmp_path)
+    assert (tmp_path / "out" / "inceptionv3_patches_by_depth.png").read_bytes() == png and len(written) == len(figures.FIGURES) + 1
 
 
 def test_reader_lists_notebooks_results_and_standins(tmp_path, build_dir):

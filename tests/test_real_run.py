@@ -25,6 +25,7 @@ EXPECTED = {
     "04_object_localization": ("mnist", None, None),
     "05_bird_boxes": ("birds", "MobileNetV2", None),
     "06_transferability": ("cifar10", None, None),
+    "08_what_layers_learned": ("cats_and_dogs_filtered", "InceptionV3", None),
 }
 
 

@@ -165,7 +165,31 @@ FIGURES = {
 }
 
 
-def draw_all(out: Path) -> list[Path]:
+def figure_shown_by(notebook: Path, call: str) -> bytes | None:
+    """The PNG that the executed ``notebook`` showed under the code cell that makes ``call``; None if none.
+
+    For a figure drawn from images and a network rather than from recorded numbers: notebook 08's patch
+    grid is what its run showed, taken from the executed notebook instead of computed a second time.
+    """
+    import base64
+    import json
+
+    if not notebook.is_file():
+        return None
+    for cell in json.loads(notebook.read_text())["cells"]:
+        if cell["cell_type"] == "code" and call in "".join(cell["source"]):
+            pictures = [o["data"]["image/png"] for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+            return base64.b64decode(pictures[-1]) if pictures else None
+    return None
+
+
+# Figures taken from an executed notebook of a run on real data and weights: (notebook, the call that draws it)
+SHOWN = {"inceptionv3_patches_by_depth.png": ("08_what_layers_learned", "plots.show_patches(")}
+
+
+def draw_all(out: Path, executed: Path | None = None) -> list[Path]:
+    """Every figure of FIGURES into ``out``; with ``executed`` (a folder of executed notebooks from a run on
+    real data), the figures of SHOWN too."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, draw in FIGURES.items():
@@ -173,14 +197,23 @@ def draw_all(out: Path) -> list[Path]:
         fig.savefig(out / name, dpi=110, metadata={"Software": None})  # no version stamp: stable files
         plt.close(fig)
         written.append(out / name)
+    for name, (notebook, call) in SHOWN.items():
+        picture = figure_shown_by(executed / f"{notebook}.ipynb", call) if executed else None
+        if picture is None:
+            print(f"skipped {name}: no executed {notebook} showing it" + (f" in {executed}" if executed else ""))
+            continue
+        (out / name).write_bytes(picture)
+        written.append(out / name)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=report.build_dir() / "figures")
+    parser.add_argument("--executed", type=Path, default=None,
+                        help="executed notebooks of a run on real data (make reference), for the figures they show")
     args = parser.parse_args(argv)
-    for path in draw_all(args.out):
+    for path in draw_all(args.out, args.executed):
         print("wrote", path)
     return 0
 

@@ -108,9 +108,19 @@ def _row_07(n):
             "(the paper: CIoU <= DIoU < GIoU < IoU; DIoU, CIoU fastest)")
 
 
+def _row_08(n):
+    f, p = n["findings"], n["probe"]
+    tasks = "; ".join(f"{task}: mixed7 {_f(p[task]['mixed7']['accuracy'])}, mixed7 - mixed0 "
+                      f"{_interval(f[task]['mixed7_minus_mixed0'])}, mixed8 - mixed7 {_interval(f[task]['mixed8_minus_mixed7'])}"
+                      for task in f)
+    return ("08 linear probes on InceptionV3 (150 px; held-out images, paired bootstrap)", tasks,
+            f"birds at mixed0 {_f(n['birds_mixed0'])}", "(no lab probes it)")
+
+
 ROWS = {"01_feature_extraction": _row_01, "02_fine_tuning": _row_02, "03_cifar10_resnet50_upsampling": _row_03,
         "04_object_localization": _row_04,
-        "05_bird_boxes": _row_05, "06_transferability": _row_06, "07_iou_losses_at_scale": _row_07}
+        "05_bird_boxes": _row_05, "06_transferability": _row_06, "07_iou_losses_at_scale": _row_07,
+        "08_what_layers_learned": _row_08}
 
 
 def readme_table(profile: str = "cpu") -> str:

@@ -147,6 +147,16 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
                  {"smoke": None, "cpu": -0.02, "full": -0.02}),
         at_least("{0}: AnB+ minus BnB+, mean over n", "findings.*.anb_plus_minus_bnb_plus", None),
     ),
+    # Written before the first run on real images, from the data folder's note (a mixed7 probe on 300 / 200
+    # cats and dogs: 0.945) and the expectation that deeper InceptionV3 features hold more of either task.
+    "08_what_layers_learned": (
+        at_least("cats vs dogs, linear probe on mixed7", "pets_mixed7", {"smoke": None, "cpu": 0.90, "full": 0.90},
+                 fmt="{:.3f}"),
+        at_least("{0}: linear probe, mixed7 minus mixed0", "findings.*.mixed7_minus_mixed0",
+                 {"smoke": None, "cpu": 0.05, "full": 0.05}, ahead=True),
+        at_least("{0}: linear probe, mixed8 minus mixed7", "findings.*.mixed8_minus_mixed7", None),
+        at_least("{0}: linear probe, the best block minus mixed7", "findings.*.best_minus_mixed7", None),
+    ),
     "07_iou_losses_at_scale": (
         at_least("final error per case, IoU over the worst of the others", "iou_over_worst_other", 5.0, fmt="{:.0f}x"),
         holds("CIoU ends at or below DIoU", "final_error_per_case.ciou <= final_error_per_case.diou"),
@@ -176,6 +186,9 @@ HEADLINES = {
                            "findings.mixed.anb_plus_minus_bnb_plus.mean",
                            "AnB+ +0.015 to +0.02 over baseB at every n, BnB+ at baseB's level (ImageNet)",
                            "no transfer", 0.0),
+    "08_what_layers_learned": ("linear-probe accuracy on InceptionV3's mixed7, bird species (held out)", "birds_mixed7",
+                               "(no course lab: lab 1 cuts at mixed7 without probing)", "the same probe at mixed0",
+                               "birds_mixed0"),
     "07_iou_losses_at_scale": ("mean l1 error per case after the descent, CIoU loss", "final_error_per_case.ciou",
                                "CIoU <= DIoU < GIoU < IoU in final error", "the IoU loss",
                                "final_error_per_case.iou"),

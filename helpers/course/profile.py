@@ -147,6 +147,25 @@ NOTEBOOKS: dict[str, dict[str, dict[str, Any]]] = {
                  "n_per_class": 4500, "n_val_per_class": 500, "max_epochs": 60, "patience": 5,
                  "batch_size": 64, "learning_rate": 1e-3, "little_data": (20, 100, 500, 4500), "little_n": 4},
     },
+    # What InceptionV3's layers learned (beyond the course's labs, which cut it at mixed7 at 150 px):
+    # `pets_*` cats vs dogs (filtered: the held-out images are its validation split), `birds_*` CUB
+    # species; `patch_n_images` the images searched for each unit's strongest patches, `field_input`
+    # the input size its receptive fields are measured at; `probe_cs`: the values of C each linear
+    # probe chooses from by 3-fold cross-validation on its training images.
+    "08_what_layers_learned": {
+        "smoke": {"image_size": 75, "batch_size": 32, "pets_n_train": 96, "pets_n_test": 64, "birds_n_train": 96,
+                  "birds_n_test": 64, "patch_n_images": 64, "units_per_depth": 3, "patches_per_unit": 5,
+                  "field_input": 300, "probe_cs": (0.01,)},
+        # cpu's 750 birds: all that CUB-200-2011's classes 1-25 hold for training (as in 05). The grid of C
+        # reaches 1.0: a first run on the data folder with (1e-3, 1e-2, 0.1) chose 0.1, its end, for 11 of 18
+        # probes (cross-validation on the training images; nothing else was changed after that run).
+        "cpu": {"image_size": 150, "batch_size": 32, "pets_n_train": 1000, "pets_n_test": 500, "birds_n_train": 750,
+                "birds_n_test": 500, "patch_n_images": 500, "units_per_depth": 4, "patches_per_unit": 6,
+                "field_input": 600, "probe_cs": (1e-3, 1e-2, 0.1, 1.0)},
+        "full": {"image_size": 150, "batch_size": 64, "pets_n_train": None, "pets_n_test": None, "birds_n_train": None,
+                 "birds_n_test": None, "patch_n_images": 1000, "units_per_depth": 4, "patches_per_unit": 6,
+                 "field_input": 600, "probe_cs": (1e-3, 1e-2, 0.1, 1.0)},
+    },
     # Zheng et al.'s simulation (DIoU paper): n_points anchor centres x 343 regression cases each,
     # `iterations` steps of gradient descent with the paper's step rule; full is the paper's 1,715,000 x 200.
     "07_iou_losses_at_scale": {

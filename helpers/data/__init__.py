@@ -47,9 +47,9 @@ LOADERS = {
 LOCAL_LAYOUTS = {
     "mnist": (["mnist.npz"], "04"),
     "cifar10": (["cifar-10-python.tar.gz", "cifar-10-batches-py"], "03"),
-    "cats_and_dogs_filtered": (["cats_and_dogs_filtered"], "01, 02"),
+    "cats_and_dogs_filtered": (["cats_and_dogs_filtered"], "01, 02, 08"),
     "petimages": (["PetImages"], "01 (full)"),
-    "birds": ([CUB_NAME, BIRDS_NAME], "05"),
+    "birds": ([CUB_NAME, BIRDS_NAME], "05, 08"),
 }
 
 

@@ -96,14 +96,17 @@ def paste_objects_on_photos(n: int, image_size: int, seed: int) -> BoxedImages:
 
     Background: a random crop of one of scikit-learn's sample photos. Object: an
     elliptical patch cut from the other photo, 20-60 % of the image per side,
-    with a dark rim so that it has an edge. Boxes are rel_yxyx, like TFDS's.
+    with a dark rim so that it has an edge. Boxes are rel_yxyx, like TFDS's; the
+    label is the photo the object was cut from (0 or 1), a class to tell apart.
     """
     rng = np.random.default_rng(seed)
     photos = sample_photos()
     images = np.empty((n, image_size, image_size, 3), np.uint8)
     boxes = np.empty((n, 4), np.float32)
+    labels = np.empty(n, np.int64)
     for i in range(n):
         k = int(rng.integers(0, 2))
+        labels[i] = 1 - k
         background = random_crops(photos[k], 1, image_size, rng)[0]
         h, w = (rng.uniform(0.2, 0.6, 2) * image_size).astype(int)
         patch = random_crops(photos[1 - k], 1, max(h, w), rng)[0][:h, :w]
@@ -115,7 +118,7 @@ def paste_objects_on_photos(n: int, image_size: int, seed: int) -> BoxedImages:
         region[(r > 0.8) & (r <= 1)] //= 3  # the rim
         images[i] = background
         boxes[i] = np.array([top, left, top + h, left + w], np.float32) / image_size
-    return BoxedImages(images, boxes, np.zeros(n, np.int64), box_format="rel_yxyx")
+    return BoxedImages(images, boxes, labels, box_format="rel_yxyx")
 
 
 def _birds_standin(image_size, n_train, n_test):
