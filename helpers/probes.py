@@ -4,8 +4,10 @@
                                                  logistic regression, C chosen by 3-fold cross-validation
     receptive_field(model, input_size)       ->  ReceptiveField: which input pixels one unit of
                                                  ``model``'s output map sees, found from its gradient
+    selective_units(maps, n, k)              ->  the n channels whose strongest responses stand out most
     strongest(maps, k)                       ->  per channel, the k (image, row, col) where it responds most
     crop(image, row, col, field)             ->  the pixels that unit sees, cut from the image
+    multiply_adds(model, input_size, names)  ->  the convolutions' multiply-adds per image up to each named layer
 
 A linear probe (Alain and Bengio, 2016) asks how much of a task a layer's features already
 hold: the better a linear classifier does on them, the more directly they encode the task.
@@ -97,22 +99,28 @@ def _gradient_support(model: keras.Model, image: np.ndarray, row: int, col: int)
     return np.flatnonzero(reached.any(axis=1)), np.flatnonzero(reached.any(axis=0))
 
 
-def receptive_field(model: keras.Model, input_size: int, seed: int = 0) -> ReceptiveField:
-    """The receptive field of one unit of ``model``'s output map (B, h, w, c), measured, not derived.
+def receptive_field(model: keras.Model, input_size: int, seed: int = 0, inputs: int = 3) -> ReceptiveField:
+    """The (theoretical) receptive field of one unit of ``model``'s output map (B, h, w, c), measured.
 
-    The gradient of a unit with respect to a random input image is non-zero exactly on the pixels
-    the unit can see, so its extent is the field's size; the unit beside it shows the stride. The
-    model must take ``input_size`` (a larger input than the images keeps a deep unit's field from
-    being cut by the edge). A ReLU that happens to be off hides the pixels behind it, so the size
-    can come out a little small; for a whole field, use a size where the middle unit's field fits.
+    The gradient of a unit with respect to an input image is non-zero only on pixels the unit can
+    see; a ReLU that is off, or a max-pooling window's losers, hide a few of them for one image, so
+    the support is taken over ``inputs`` random images together. Its extent is the field's size;
+    the unit beside it shows the stride. This is every pixel that *can* reach the unit: most of a
+    unit's response comes from the middle of it (the effective field, Luo et al., 2016, is smaller).
+    The model must take ``input_size``; a larger input than the images keeps a deep unit's field from
+    being cut by the edge (FieldTooLarge says when it still is).
     """
-    image = np.random.default_rng(seed).normal(size=(input_size, input_size, model.input_shape[-1])).astype("float32")
     h, w = model.compute_output_shape((1, input_size, input_size, model.input_shape[-1]))[1:3]
     if h < 2 or w < 2:
         raise ValueError(f"the output map is {h}x{w} at {input_size} px: take a larger input_size to see two units")
     middle = h // 2
-    rows, cols = _gradient_support(model, image, middle, middle)
-    _, next_cols = _gradient_support(model, image, middle, middle + 1)
+    rng = np.random.default_rng(seed)
+    rows, cols, next_cols = np.array([], int), np.array([], int), np.array([], int)
+    for _ in range(inputs):
+        image = rng.normal(size=(input_size, input_size, model.input_shape[-1])).astype("float32")
+        r, c = _gradient_support(model, image, middle, middle)
+        rows, cols = np.union1d(rows, r), np.union1d(cols, c)
+        next_cols = np.union1d(next_cols, _gradient_support(model, image, middle, middle + 1)[1])
     if rows[0] == 0 or cols[0] == 0 or next_cols[0] == cols[0]:  # the middle unit's field is cut by the edge
         raise FieldTooLarge(f"the middle unit's field reaches past the edge of a {input_size}x{input_size} input: "
                             f"it is larger than the input can show (a larger input_size measures it)")
@@ -144,6 +152,25 @@ def strongest(maps: np.ndarray, k: int) -> np.ndarray:
     return np.stack([images, places // w, places % w], axis=-1)     # (C, k, 3)
 
 
+def selective_units(maps: np.ndarray, n: int, k: int) -> np.ndarray:
+    """The ``n`` channels whose strongest responses stand furthest above their usual one: (n,) indices.
+
+    maps: (N, h, w, C). Per channel, each image's peak response; the channel's score is the mean of
+    its ``k`` largest peaks over the median peak. A channel that answers strongly to a few images and
+    little to most scores high; one that is strong everywhere, or silent everywhere, does not.
+    """
+    maps = np.asarray(maps)
+    if maps.ndim != 4:
+        raise ValueError(f"maps must be (N, h, w, C) activations; got shape {maps.shape}")
+    if not 1 <= k <= len(maps) or not 1 <= n <= maps.shape[-1]:
+        raise ValueError(f"k must be in 1..{len(maps)} images and n in 1..{maps.shape[-1]} channels; got k={k}, n={n}")
+    peaks = maps.max(axis=(1, 2))                                   # (N, C)
+    strongest_k = -np.sort(-peaks, axis=0)[:k].mean(axis=0)         # (C,)
+    usual = np.median(peaks, axis=0)                                # (C,)
+    score = np.where(usual > 0, strongest_k / np.where(usual > 0, usual, 1), np.where(strongest_k > 0, np.inf, 0))
+    return np.argsort(-score, kind="stable")[:n]
+
+
 def crop(image: np.ndarray, row: int, col: int, field: ReceptiveField) -> np.ndarray:
     """The part of ``image`` (H, W, ...) that the unit at (row, col) sees, clipped at the image's edges."""
     top, left, bottom, right = field.box(row, col)
@@ -152,3 +179,26 @@ def crop(image: np.ndarray, row: int, col: int, field: ReceptiveField) -> np.nda
     if top >= bottom or left >= right:
         raise ValueError(f"the unit at ({row}, {col}) sees none of a {height}x{width} image ({field})")
     return image[top:bottom, left:right]
+
+
+def multiply_adds(model: keras.Model, input_size: int, names) -> dict[str, int]:
+    """The multiply-adds of every convolution up to each of ``names``, per image of ``input_size`` pixels a side.
+
+    A convolution's count is out_height * out_width * kernel_height * kernel_width * in_channels *
+    filters (dense layers, pooling and BatchNormalization are left out: the convolutions are the
+    bulk). ``model.layers`` is in an order where every layer comes after those it reads, and an
+    Inception block joins all of its branches, so the convolutions before a block's layer are the
+    ones it runs. A count, not a timing: it does not depend on what else the machine is doing.
+    """
+    order = {layer.name: i for i, layer in enumerate(model.layers)}
+    missing = [name for name in names if name not in order]
+    if missing:
+        raise ValueError(f"no layer named {missing} in {model.name}")
+    channels = model.input_shape[-1]
+    per_layer = []  # (index, multiply-adds)
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, keras.layers.Conv2D):
+            h, w = keras.Model(model.input, layer.output).compute_output_shape((1, input_size, input_size, channels))[1:3]
+            kh, kw = layer.kernel_size
+            per_layer.append((i, h * w * kh * kw * layer.input.shape[-1] * layer.filters))
+    return {name: int(sum(count for i, count in per_layer if i <= order[name])) for name in names}

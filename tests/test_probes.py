@@ -84,3 +84,25 @@ def test_fit_probe_chooses_c_by_cross_validation_and_names_bad_input():
 def test_a_field_that_covers_the_whole_input_is_named_not_measured():
     with pytest.raises(probes.FieldTooLarge, match="reaches past the edge of a 32x32 input"):
         probes.receptive_field(_convs((33, 1, "same")), 32)  # unit 16 sees pixels 0..32
+
+
+def test_selective_units_prefers_a_channel_that_answers_to_few_images():
+    rng = np.random.default_rng(1)
+    maps = rng.uniform(0.9, 1.1, (20, 2, 2, 3))   # three channels, each about 1 everywhere
+    maps[:3, 0, 0, 2] = 5.0                        # channel 2: strong on three images only
+    maps[:, :, :, 1] *= 4.0                        # channel 1: strong everywhere, so not selective
+    assert probes.selective_units(maps, 1, k=3).tolist() == [2]
+    assert probes.selective_units(maps, 3, k=3)[0] == 2
+    with pytest.raises(ValueError, match="k must be in 1..20"):
+        probes.selective_units(maps, 1, k=30)
+
+
+def test_multiply_adds_by_hand():
+    inputs = keras.Input((None, None, 3))
+    x = keras.layers.Conv2D(8, 3, name="first")(inputs)            # 30x30 outputs x 3*3*3 x 8 = 194,400
+    x = keras.layers.MaxPooling2D(2)(x)                             # 15x15, no multiply-adds counted
+    x = keras.layers.Conv2D(4, 1, name="second")(x)                 # 15x15 x 1*1*8 x 4 = 7,200
+    model = keras.Model(inputs, x)
+    assert probes.multiply_adds(model, 32, ["first", "second"]) == {"first": 194_400, "second": 194_400 + 7_200}
+    with pytest.raises(ValueError, match="no layer named"):
+        probes.multiply_adds(model, 32, ["third"])

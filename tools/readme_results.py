@@ -111,9 +111,10 @@ def _row_07(n):
 def _row_08(n):
     f, p = n["findings"], n["probe"]
     tasks = "; ".join(f"{task}: mixed7 {_f(p[task]['mixed7']['accuracy'])}, mixed7 - mixed0 "
-                      f"{_interval(f[task]['mixed7_minus_mixed0'])}, mixed8 - mixed7 {_interval(f[task]['mixed8_minus_mixed7'])}"
+                      f"{_interval(f[task]['mixed7_minus_mixed0'])}, mixed8 - mixed7 {_interval(f[task]['mixed8_minus_mixed7'])}, "
+                      f"not behind mixed8 from {f[task]['not_behind_mixed8_from']}"
                       for task in f)
-    return ("08 linear probes on InceptionV3 (150 px; held-out images, paired bootstrap)", tasks,
+    return ("08 linear probes, InceptionV3 at 150 px (paired bootstrap)", tasks,
             f"birds at mixed0 {_f(n['birds_mixed0'])}", "(no lab probes it)")
 
 

@@ -155,7 +155,6 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
         at_least("{0}: linear probe, mixed7 minus mixed0", "findings.*.mixed7_minus_mixed0",
                  {"smoke": None, "cpu": 0.05, "full": 0.05}, ahead=True),
         at_least("{0}: linear probe, mixed8 minus mixed7", "findings.*.mixed8_minus_mixed7", None),
-        at_least("{0}: linear probe, the best block minus mixed7", "findings.*.best_minus_mixed7", None),
     ),
     "07_iou_losses_at_scale": (
         at_least("final error per case, IoU over the worst of the others", "iou_over_worst_other", 5.0, fmt="{:.0f}x"),
