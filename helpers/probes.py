@@ -52,13 +52,13 @@ def fit_probe(features, labels, cs, max_iter: int = 2000, quick: bool = False):
     if len(np.unique(labels)) < 2:
         raise ValueError(f"a probe needs at least two classes; every label is {labels[0]}")
 
-    def probe_with(c):
-        return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=max_iter))
+    def probe_with(c, iterations=max_iter):
+        return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=iterations))
 
     if quick:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # capped on purpose
-            return make_pipeline(StandardScaler(), LogisticRegression(C=cs[0], max_iter=200)).fit(features, labels), cs[0]
+            return probe_with(cs[0], 200).fit(features, labels), cs[0]
     smallest_class = np.unique(labels, return_counts=True)[1].min()
     if len(cs) == 1 or smallest_class < CV_FOLDS:
         best_c = cs[0]
