@@ -1,5 +1,6 @@
 """helpers.course.lessons and checks.check_table: the claims table checked against a run's numbers."""
 
+import numpy as np
 import pytest
 
 from helpers.course import checks, lessons
@@ -103,6 +104,20 @@ def test_finish_checks_the_table_then_records_numbers_and_settings_and_prints_th
     record = json.loads((build_dir / "metrics" / "07_iou_losses_at_scale.json").read_text())
     assert record["settings"] == {"iterations": 200, "n_points": 10}
     assert record["numbers"]["final_error_per_case"] == errors
+
+
+def test_finish_records_derived_numbers_without_per_image_results_and_with_keys_as_printed(monkeypatch):
+    from helpers.course import session
+
+    monkeypatch.setitem(lessons.DERIVED, "demo", {"best": "probe.x{ends[1]}.accuracy", "gain": "probe.x4.accuracy - probe.x1.accuracy"})
+    monkeypatch.setitem(lessons.NUMBER_KEYS, "demo", "x{}")
+    probe = {1: {"accuracy": 0.5, "right": np.array([1.0, 0.0])}, 4: {"accuracy": 0.75, "right": np.array([1.0, 1.0])}}
+    measured = session.as_recorded("demo", {"probe": probe, "ends": (1, 4)}, settings={})
+    assert measured == {"probe": {"x1": {"accuracy": 0.5}, "x4": {"accuracy": 0.75}}, "ends": [1, 4],
+                        "best": 0.75, "gain": 0.25}
+    with pytest.raises(KeyError, match="'x4' is not in this run's record"):
+        session.as_recorded("demo", {"probe": {1: {"accuracy": 0.5}}, "ends": (1, 4)}, settings={})
+    assert session.as_recorded("07_iou_losses_at_scale", {3: 1.0}, settings={}) == {"3": 1.0}  # no NUMBER_KEYS: as str
 
 
 # Reference records made before the claims table read a key their notebook now records (helpers.finish, 2026-12-04):

@@ -107,6 +107,8 @@ def test_the_bookkeeping_is_one_labelled_call_and_the_lesson_cells_call_no_plumb
     allowed = {"print"} if path.name.startswith("00_") else set()  # the setup check says what it found
     assert all(ast.unparse(s.value.func) in allowed for s in calls if isinstance(s, ast.Expr)), ast.unparse(calls[0])
     assert "course's bookkeeping" in cell.source, "a comment labels the cell as the course's bookkeeping"
+    lines = cell.source.strip().splitlines()
+    assert len(lines) <= 11, f"the last cell is {len(lines)} lines: about 10 (derived numbers: lessons.DERIVED)"
     lesson = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and c is not cell)
     plumbing_calls = ("report.record(", "checks.Claims(", "results.conclusion(", "session.seed_everything(")
     if not path.name.startswith("00_"):  # the setup check shows every exercise's progress on purpose

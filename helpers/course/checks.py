@@ -131,12 +131,17 @@ def _lookup(numbers: dict, key: str) -> list[tuple[tuple[str, ...], object]]:
     return found
 
 
+def value_at(numbers: dict, key: str) -> object:
+    """The one value at a dotted ``key`` (no ``*``); KeyError naming what exists."""
+    (_, value), = _lookup(numbers, key)
+    return value
+
+
 def _number(numbers: dict, term: str) -> float:
     try:
         return float(term)
     except ValueError:
-        (_, value), = _lookup(numbers, term)
-        return float(value)
+        return float(value_at(numbers, term))
 
 
 def check_table(claims, numbers: dict, settings: dict, sources: dict[str, dict], profile: str) -> list[str]:

@@ -165,6 +165,29 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
 }
 
 
+# What a record holds beyond what the notebook's last cell passes, so that it passes each number once:
+# name -> "a.b" (another recorded number, "{name}" filled from the numbers and settings) or "a.b - c.d".
+DERIVED: dict[str, dict[str, str]] = {
+    "03_cifar10_resnet50_upsampling": {"linear_probe_x1": "linear_probe.nearest.x{probe_ends[0]}.accuracy",
+                                       "linear_probe_largest": "linear_probe.nearest.x{probe_ends[1]}.accuracy"},
+    "04_object_localization": {"accuracy": "ours.accuracy", "mean_iou": "ours.mean_iou",
+                               "share_iou_ge_0_6": "ours.share_iou_ge_0_6",
+                               "mean_iou_over_constant": "ours.mean_iou - baseline_mean_iou"},
+    "05_bird_boxes": {"mean_iou": "ours.mean_iou", "share_iou_ge_0_5": "ours.share_iou_ge_0_5",
+                      "good_boxes": "ours.good_boxes", "baseline_mean_iou": "constant_box.mean_iou",
+                      "margin_over_constant_box": "ours.mean_iou - constant_box.mean_iou"},
+    "08_what_layers_learned": {"pets_mixed7": "probe.cats vs dogs.mixed7.accuracy",
+                               "birds_mixed7": "probe.bird species.mixed7.accuracy",
+                               "birds_mixed0": "probe.bird species.mixed0.accuracy"},
+}
+
+# Tables keyed by a number, written in the record as the notebook prints the key (03: factor 4 -> "x4").
+NUMBER_KEYS = {"03_cifar10_resnet50_upsampling": "x{}"}
+
+# Per-image results (1.0 / 0.0 per test image, for paired intervals): used in the run, not recorded.
+PER_IMAGE = ("right",)
+
+
 # notebook -> (what the headline measures, its key in the record, the course's
 # result, the baseline's name, the baseline's key in the record or a fixed value)
 HEADLINES = {

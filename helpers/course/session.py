@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import platform
 import warnings
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from .. import distribute, sources
@@ -128,13 +129,33 @@ def finish(*, data=None, weights=None, **numbers) -> None:
     from .. import exercises
 
     run = report.current()
-    measured = report.plain(numbers)
+    measured = as_recorded(run.notebook, numbers, run.settings)
     checks.check_table(lessons.CLAIMS.get(run.notebook, ()), measured, run.settings,
                        {**run.sources, **report.sources_of(data, weights)}, run.profile)
-    path = report.record(data=data, weights=weights, **numbers)
+    path = report.record(data=data, weights=weights, **measured)
     print(f"recorded in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     if run.notebook in lessons.HEADLINES:
         results.conclusion()
     prefix = run.notebook.split("_")[0]
     if any(i.split(".")[0] == prefix for i in exercises.ids()):
         exercises.progress(prefix)  # this notebook's exercises you have passed
+
+
+def _shaped(value, number_key: str):
+    """``value`` without its per-image results, its numeric keys written as ``number_key`` ("x{}")."""
+    if isinstance(value, Mapping):
+        return {(number_key.format(k) if isinstance(k, int) and not isinstance(k, bool) else k): _shaped(v, number_key)
+                for k, v in value.items() if k not in lessons.PER_IMAGE}
+    return value
+
+
+def as_recorded(notebook: str, numbers: dict, settings: Mapping) -> dict:
+    """``numbers`` as ``finish`` records them: plain JSON values (``report.plain``), per-image results
+    left out (``lessons.PER_IMAGE``), numeric keys written as ``lessons.NUMBER_KEYS`` says, and the
+    numbers ``lessons.DERIVED`` names added."""
+    measured = report.plain(_shaped(numbers, lessons.NUMBER_KEYS.get(notebook, "{}")))
+    fields = {**settings, **measured}
+    for name, expression in lessons.DERIVED.get(notebook, {}).items():
+        terms = [checks.value_at(measured, term.format_map(fields)) for term in expression.split(" - ")]
+        measured[name] = terms[0] if len(terms) == 1 else terms[0] - terms[1]
+    return measured
