@@ -108,3 +108,12 @@ def recompute_batchnorm_statistics(model: keras.Model, images, batch_size: int =
         for layer, momentum in zip(layers, saved):
             layer.momentum = momentum
     return batches
+
+
+def epochs_to_reach(curve, target: float) -> int | None:
+    """The first epoch (1, 2, ...) whose value in ``curve`` (one per epoch) is at least ``target``; None if none is."""
+    values = np.asarray(curve, dtype=float)
+    if values.ndim != 1 or np.isnan(values).any():
+        raise ValueError(f"curve must be one finite number per epoch; got shape {values.shape} with NaN: {np.isnan(values).any()}")
+    reached = np.flatnonzero(values >= target)
+    return int(reached[0]) + 1 if reached.size else None

@@ -7,6 +7,10 @@ train a network on each, then copy the first n layers of one into a fresh networ
                                                           training, validation and test images
     build_net(n_classes)                              ->  a small convolutional network, LAYERS named
     transfer(source, n, n_classes, fine_tune)         ->  first n layers copied from source, the rest new
+    resized(task, size)                               ->  the same task at size x size pixels
+    train_on(task, epochs, batch_size, seed, start_from)
+                                                      ->  Trained: the network trained on a task from random
+                                                          weights, or from another network's blocks (08)
 
 Treatments, as in the paper: BnB (copied from the network trained on B, frozen),
 BnB+ (the same, fine-tuned), AnB (copied from A, frozen), AnB+ (from A, fine-tuned).
@@ -14,14 +18,15 @@ BnB+ (the same, fine-tuned), AnB (copied from A, frozen), AnB+ (from A, fine-tun
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import keras
 import numpy as np
 
 from . import distribute
-from .data import Dataset
+from .data import Dataset, resize_all
 from .sources import Source
+from .training import EpochTimer
 
 # The layers worth cutting at, input side first: four convolutional blocks and a dense layer.
 LAYERS = ("block1", "block2", "block3", "block4", "dense")
@@ -142,3 +147,48 @@ def transfer(source: keras.Model, n: int, n_classes: int, fine_tune: bool,
         model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"], jit_compile=distribute.jit_compile())
     return model
+
+
+def resized(task: Task, size: int) -> Task:
+    """``task`` with every image resized to (size, size, 3) (bilinear), labels unchanged."""
+    return replace(task, x_train=resize_all(task.x_train, size), x_val=resize_all(task.x_val, size),
+                   x_test=resize_all(task.x_test, size))
+
+
+@dataclass(frozen=True)
+class Trained:
+    """One network trained on one task: validation accuracy after each epoch, and the test images."""
+
+    val_accuracy: tuple[float, ...]  # (epochs,)
+    test_right: np.ndarray  # (n_test,) 1.0 / 0.0 per test image
+    epoch_seconds: float  # mean wall time of an epoch after the first (the first traces the graph)
+
+    @property
+    def test_accuracy(self) -> float:
+        return float(self.test_right.mean())
+
+
+def train_on(task: Task, epochs: int, batch_size: int, seed: int, start_from: keras.Model | None = None,
+             learning_rate: float = 1e-3) -> Trained:
+    """``build_net`` trained on ``task`` for ``epochs``, from random weights (``start_from`` None) or with its
+    four convolutional blocks copied from ``start_from`` and fine-tuned, its dense layers new.
+
+    The seed is set before the network is built: two calls with one seed give both networks the same
+    initial dense layers and the same order of batches, so they differ only in where the blocks start.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1; got {epochs}")
+    n_classes = len(task.class_names)
+    keras.utils.set_random_seed(seed)
+    if start_from is None:
+        model = build_net(n_classes, task.x_train.shape[1:], learning_rate)
+    else:
+        if start_from.input_shape[1:] != task.x_train.shape[1:]:
+            raise ValueError(f"the task's images are {task.x_train.shape[1:]} and start_from takes "
+                             f"{start_from.input_shape[1:]}: resize the task (transfer.resized)")
+        model = transfer(start_from, len(WIDTHS), n_classes, fine_tune=True, learning_rate=learning_rate)
+    timer = EpochTimer()
+    history = model.fit(task.x_train, task.y_train, validation_data=(task.x_val, task.y_val), epochs=epochs,
+                        batch_size=batch_size, callbacks=[timer], verbose=0)
+    predicted = model.predict(task.x_test, batch_size=256, verbose=0).argmax(axis=1)
+    return Trained(tuple(history.history["val_accuracy"]), (predicted == task.y_test).astype(float), timer.steady_epoch_s)

@@ -64,3 +64,13 @@ def test_recompute_batchnorm_statistics_averages_the_batches_and_keeps_the_weigh
     # with momentum 0.99, one ordinary training-mode pass would have left the mean near its start (0)
     with pytest.raises(ValueError, match="need at least one image"):
         training.recompute_batchnorm_statistics(model, x[:0])
+
+
+def test_epochs_to_reach_counts_from_one_and_says_none_when_never_reached():
+    from helpers.training import epochs_to_reach
+
+    assert epochs_to_reach([0.5, 0.69, 0.7, 0.6], 0.7) == 3
+    assert epochs_to_reach([0.8], 0.7) == 1
+    assert epochs_to_reach([0.5, 0.6], 0.7) is None
+    with pytest.raises(ValueError, match="one finite number per epoch"):
+        epochs_to_reach([0.5, float("nan")], 0.7)

@@ -1,5 +1,6 @@
 """The pieces of the transferability experiment (notebook 06)."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -78,3 +79,23 @@ def test_every_treatment_has_a_style_in_the_plot():
     from helpers import plots
 
     assert tuple(plots.TREATMENT_STYLES) == transfer.TREATMENTS
+
+
+def test_train_on_gives_both_arms_the_same_start_but_for_the_copied_blocks():
+    sub = transfer.resized(transfer.task(_toy(100), (7, 2), n_per_class=4, n_val_per_class=3), 16)
+    assert sub.x_train.shape[1:] == (16, 16, 3) and sub.x_test.shape[1:] == (16, 16, 3)
+    source = transfer.build_net(2, (16, 16, 3))
+    scratch = transfer.train_on(sub, epochs=2, batch_size=4, seed=3)
+    again = transfer.train_on(sub, epochs=2, batch_size=4, seed=3)
+    assert scratch.val_accuracy == again.val_accuracy and len(scratch.val_accuracy) == 2  # fixed by the seed
+    assert scratch.test_right.shape == (len(sub.y_test),) and 0 <= scratch.test_accuracy <= 1
+    keras.utils.set_random_seed(3)
+    fresh = transfer.build_net(2, (16, 16, 3))
+    keras.utils.set_random_seed(3)
+    copied = transfer.transfer(source, len(transfer.WIDTHS), 2, fine_tune=True)
+    np.testing.assert_array_equal(fresh.get_layer("dense").get_weights()[0], copied.get_layer("dense").get_weights()[0])
+    np.testing.assert_array_equal(copied.get_layer("block4").get_weights()[0], source.get_layer("block4").get_weights()[0])
+    with pytest.raises(ValueError, match=r"the task's images are \(32, 32, 3\) and start_from takes \(16, 16, 3\)"):
+        transfer.train_on(transfer.task(_toy(100), (7, 2), n_per_class=4, n_val_per_class=3), 1, 4, 0, start_from=source)
+    with pytest.raises(ValueError, match="epochs must be at least 1; got 0"):
+        transfer.train_on(sub, epochs=0, batch_size=4, seed=0)

@@ -77,11 +77,11 @@ def _row_05(n):
             "280 of 500 (Caltech birds 2010, 224 px, 50 epochs)")
 
 
-def _interval(record: dict) -> str:
+def _interval(record: dict, digits: int = 3) -> str:
     """"+0.034 (+0.012 to +0.056)" from a recorded helpers.stats interval."""
     if record.get("low") is None:
-        return f"{record['mean']:+.3f} (one seed)"
-    return f"{record['mean']:+.3f} ({record['low']:+.3f} to {record['high']:+.3f})"
+        return f"{record['mean']:+.{digits}f} (one seed)"
+    return f"{record['mean']:+.{digits}f} ({record['low']:+.{digits}f} to {record['high']:+.{digits}f})"
 
 
 def _row_06(n):
@@ -114,8 +114,18 @@ def _row_08(n):
                       f"{_interval(f[task]['mixed7_minus_mixed0'])}, mixed8 - mixed7 {_interval(f[task]['mixed8_minus_mixed7'])}, "
                       f"not behind mixed8 from {f[task]['not_behind_mixed8_from']}"
                       for task in f)
-    return ("08 linear probes, InceptionV3 at 150 px (paired bootstrap)", tasks,
-            f"birds at mixed0 {_f(n['birds_mixed0'])}", "(no lab probes it)")
+    rows = [("08 linear probes, InceptionV3 at 150 px (paired bootstrap)", tasks,
+             f"birds at mixed0 {_f(n['birds_mixed0'])}", "(no lab probes it)")]
+    if "downstream" in n:
+        d = n["downstream"]
+        ours, scratch = d["test_accuracy"]["from our cats-vs-dogs model"], d["test_accuracy"]["from scratch"]
+        saved = (f"; epochs to {_f(n['down_target'], 2)} saved ({d['epochs_saved_is']}) {_interval(d['epochs_saved'], 1)}"
+                 if d["epochs_saved"] else "")
+        rows.append((f"08 downstreaming our cats-vs-dogs net ({_f(d['source_accuracy'])}) to {' vs '.join(d['classes'])} "
+                     f"({d['n_train']} images, {n['down_size']} px, {len(n['down_seeds'])} seeds)",
+                     f"test accuracy {_f(ours['mean'])}, minus scratch {_interval(d['test_gain'])}{saved}",
+                     f"from scratch {_f(scratch['mean'])}", "(the lecture's example; no lab)"))
+    return rows
 
 
 ROWS = {"01_feature_extraction": _row_01, "02_fine_tuning": _row_02, "03_cifar10_resnet50_upsampling": _row_03,
@@ -131,7 +141,8 @@ def readme_table(profile: str = "cpu") -> str:
         record = reference(notebook, profile)
         if record is None or stand_ins(record):
             continue
-        lines.append("| " + " | ".join(row(numbers_of(record))) + " |")
+        made = row(numbers_of(record))  # one row, or a list of rows
+        lines += ["| " + " | ".join(cells) + " |" for cells in (made if isinstance(made, list) else [made])]
     return "\n".join(lines)
 
 

@@ -40,7 +40,9 @@ FULL_DATA: dict[str, list[tuple[str, int, int]]] = {
                                ("birds at 150 px (uint8), Caltech birds 2010's train and test", 6_033, 150 * 150 * 3 * UINT8),
                                ("pooled features of mixed0..mixed8 (5,952 float32 an image)", 9_033, 5_952 * FLOAT32),
                                ("three depths' maps for the patch search (1,000 images, float32)", 1_000,
-                                (72 * 72 * 64 + 16 * 16 * 256 + 7 * 7 * 768) * FLOAT32)],
+                                (72 * 72 * 64 + 16 * 16 * 256 + 7 * 7 * 768) * FLOAT32),
+                               ("CIFAR-10 for the downstreaming (uint8)", 60_000, 32 * 32 * 3 * UINT8),
+                               ("deer vs horses at 150 px (uint8): train, validation, test", 12_000, 150 * 150 * 3 * UINT8)],
     "07_iou_losses_at_scale": [("regression cases: anchors, targets, five final box sets, errors (float32)",
                                 1_715_000, 4 * FLOAT32 * 9)],
 }

@@ -55,7 +55,8 @@ class Claims:
         return self._against_floor(f"{claim}: {fmt.format(value)}", value, self.floor(floors), needs_real,
                                    without_floor=f"not claimed in {self.profile}")
 
-    def interval(self, claim: str, interval, floors, needs_real: bool = True, ahead: bool = False) -> bool:
+    def interval(self, claim: str, interval, floors, needs_real: bool = True, ahead: bool = False,
+                 fmt: str = "{:+.3f}") -> bool:
         """Check an interval's *mean* against this profile's floor and print its verdict.
 
         interval: a ``helpers.stats.Interval``. floors: as for ``at_least``; None (or None for this
@@ -64,7 +65,7 @@ class Claims:
         wherever a floor is checked: for a claim that one arm *beats* another, a mean above the
         floor with an interval that holds zero is not enough. Returns whether a floor was checked.
         """
-        shown = f"{claim}: {interval.text()} [{interval.word()}]"
+        shown = f"{claim}: {interval.text(fmt)} [{interval.word()}]"
         checked = self._against_floor(shown, interval.mean, None if floors is None else self.floor(floors), needs_real,
                                       without_floor="not asserted, reported",
                                       on=" on the mean" + (", and the interval above 0" if ahead else ""))
@@ -180,7 +181,8 @@ def check_table(claims, numbers: dict, settings: dict, sources: dict[str, dict],
             if value is None:
                 judge._say(f"  not measured in this run: {text}")
             elif isinstance(value, Mapping) and "mean" in value:
-                judge.interval(text, Interval.from_dict(value), floors, needs_real=needs_real, ahead=claim.ahead)
+                judge.interval(text, Interval.from_dict(value), floors, needs_real=needs_real, ahead=claim.ahead,
+                               fmt=claim.fmt)
             else:
                 judge.at_least(text, float(value), floors, needs_real=needs_real, fmt=claim.fmt)
         lines += judge.lines

@@ -52,6 +52,7 @@ def holds(text: str, comparison: str, **options: Any) -> Claim:
 SPEED = {"needs": (), "fmt": "{:.1f}x"}  # timings: true on stand-ins too
 PROBE_SOURCES = ("data", "weights:resnet50_to_conv4_probe")
 PROBE_FLOORS = {"smoke": None, "cpu": 0.02, "full": 0.02}
+PROBE_TASKS = ("data:pets", "data:birds", "weights")  # 08's probes: not its downstreaming's CIFAR-10
 
 CLAIMS: dict[str, tuple[Claim, ...]] = {
     "00_setup_check": (),
@@ -151,10 +152,20 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
     # cats and dogs: 0.945) and the expectation that deeper InceptionV3 features hold more of either task.
     "08_what_layers_learned": (
         at_least("cats vs dogs, linear probe on mixed7", "pets_mixed7", {"smoke": None, "cpu": 0.90, "full": 0.90},
-                 fmt="{:.3f}"),
+                 fmt="{:.3f}", needs=PROBE_TASKS),
         at_least("{0}: linear probe, mixed7 minus mixed0", "findings.*.mixed7_minus_mixed0",
-                 {"smoke": None, "cpu": 0.05, "full": 0.05}, ahead=True),
-        at_least("{0}: linear probe, mixed8 minus mixed7", "findings.*.mixed8_minus_mixed7", None),
+                 {"smoke": None, "cpu": 0.05, "full": 0.05}, ahead=True, needs=PROBE_TASKS),
+        at_least("{0}: linear probe, mixed8 minus mixed7", "findings.*.mixed8_minus_mixed7", None, needs=PROBE_TASKS),
+        # Downstreaming, written before its first run: a 4-block network from scratch on 1,000 cats and dogs
+        # at 64 px should clear chance clearly; what starting from it does for the new pair is reported.
+        at_least("our small network's cats vs dogs, held-out accuracy", "downstream.source_accuracy",
+                 {"smoke": None, "cpu": 0.60, "full": 0.70}, fmt="{:.3f}", needs=("data:pets",)),
+        at_least("{downstream[classes][0]} vs {downstream[classes][1]}: from our cats-vs-dogs model minus from "
+                 "scratch, test accuracy", "downstream.test_gain", None, needs=("data:pets", "data:new_pair")),
+        at_least("{downstream[classes][0]} vs {downstream[classes][1]}: epochs to validation {down_target}, scratch's "
+                 "minus from our cats-vs-dogs model's ({downstream[epochs_saved_is]})", "downstream.epochs_saved", None,
+                 fmt="{:+.1f}",
+                 needs=("data:pets", "data:new_pair")),
     ),
     "07_iou_losses_at_scale": (
         at_least("final error per case, IoU over the worst of the others", "iou_over_worst_other", 5.0, fmt="{:.0f}x"),

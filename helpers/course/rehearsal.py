@@ -58,7 +58,7 @@ def capped(values: dict[str, Any]) -> dict[str, Any]:
             limit = SIMULATION_POINTS
         elif _is_size(key):
             limit = BATCHES * batch
-        elif key == "seeds":
+        elif key == "seeds" or key.endswith("_seeds"):  # "down_seeds" too
             out[key] = tuple(value)[:1]
             continue
         elif key == "little_data":  # images per class, one run per size: keep every size, each small

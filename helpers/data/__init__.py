@@ -19,6 +19,7 @@ and the ``$ACV_DATA_DIR`` alternative.
   pets     load_cats_vs_dogs               cats vs dogs as files (filtered, PetImages)
   birds    load_birds                      bird photos with one box each (CUB-200-2011,
            (cub: the CUB_200_2011 reader)  or the course's prepared Caltech birds 2010 folder)
+  folder   load_image_folder               your own photos, folder/<class>/*.jpg
   canvas   paste_on_canvas, canvas_pipeline  the course's digit-on-a-canvas localization data (fixed, or a new place per epoch)
   common   batches                         arrays as shuffled tf.data batches, in an order set by the seed alone
 """
@@ -29,8 +30,9 @@ from ..sources import DATA_DIR_VAR, data_dir
 from .birds import BIRDS_NAME, example_photo, load_birds, paste_objects_on_photos
 from .canvas import canvas_pipeline, paste_on_canvas
 from .cifar10 import CIFAR10_CLASSES, CIFAR10_SHA256, CIFAR10_STANDIN_CLASSES, CIFAR10_URL, load_cifar10, synthetic_patterns
-from .common import BoxedImages, BoxedSplits, Dataset, batches, random_crops, sample_photos, sha256_of
+from .common import BoxedImages, BoxedSplits, Dataset, batches, random_crops, resize_all, sample_photos, sha256_of
 from .cub import CUB_NAME, CUB_URL, read_cub
+from .folder import load_image_folder
 from .mnist import MNIST_SHA256, MNIST_URL, load_mnist
 from .pets import FILTERED_URL, PETIMAGES_URL, PETS_VARIANTS, LabelledImages, load_cats_vs_dogs
 
@@ -69,6 +71,6 @@ __all__ = [
     "BIRDS_NAME", "CIFAR10_CLASSES", "CIFAR10_SHA256", "CIFAR10_STANDIN_CLASSES", "CIFAR10_URL", "CUB_NAME",
     "CUB_URL", "FILTERED_URL", "LOADERS", "LOCAL_LAYOUTS", "MNIST_SHA256", "MNIST_URL", "PETIMAGES_URL",
     "PETS_VARIANTS", "BoxedImages", "BoxedSplits", "Dataset", "LabelledImages", "load_birds",
-    "example_photo", "load_cats_vs_dogs", "load_cifar10", "load_mnist", "local_status", "paste_objects_on_photos",
-    "batches", "canvas_pipeline", "paste_on_canvas", "random_crops", "read_cub", "sample_photos", "sha256_of", "synthetic_patterns",
+    "example_photo", "load_cats_vs_dogs", "load_cifar10", "load_image_folder", "load_mnist", "local_status", "paste_objects_on_photos",
+    "batches", "canvas_pipeline", "paste_on_canvas", "random_crops", "read_cub", "resize_all", "sample_photos", "sha256_of", "synthetic_patterns",
 ]

@@ -95,6 +95,19 @@ def why_unreadable(path: Path) -> str | None:
     return None
 
 
+def readable_images(folder: Path, suffixes: tuple[str, ...] = (".jpg",)) -> tuple[list[Path], dict[str, list[Path]]]:
+    """The files of ``folder`` (not its subfolders) ending in ``suffixes`` that can be trained on, sorted,
+    and those that cannot, by reason (``why_unreadable``)."""
+    readable, skipped = [], {}
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes):
+        why = why_unreadable(path)
+        if why is None:
+            readable.append(path)
+        else:
+            skipped.setdefault(why, []).append(path)
+    return readable, skipped
+
+
 def skipped_summary(skipped: dict[str, list[Path]], total: int) -> str:
     """One line: how many files were skipped, for which reason, and the first few of each."""
     if not skipped:
@@ -131,14 +144,10 @@ def _petimages_from(root: Path, val_fraction: float = 0.1):
     skipped, total = {}, 0
     rng = np.random.default_rng(0)
     for label, animal in enumerate(("Cat", "Dog")):
-        readable = []
-        for path in sorted((root / animal).glob("*.jpg")):
-            total += 1
-            why = why_unreadable(path)
-            if why is None:
-                readable.append(path)
-            else:
-                skipped.setdefault(why, []).append(path)
+        readable, bad = readable_images(root / animal) if (root / animal).is_dir() else ([], {})
+        total += len(readable) + sum(map(len, bad.values()))
+        for why, paths in bad.items():
+            skipped.setdefault(why, []).extend(paths)
         n_train = int(len(readable) * (1 - val_fraction))  # the course: int(len(files) * 0.9) per class
         order = rng.permutation(len(readable))
         for name, part in (("train", order[:n_train]), ("val", order[n_train:])):
