@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make run   set up, execute every notebook (two at a time: JOBS=1 for one after
-#              another), print the results, build the reader (build/html/index.html)
+#              another), print the results, build the course site (build/html/index.html)
 #   make test  set up, then ruff, unit tests + nbval over every notebook (smoke profile)
 #   make test-real DATA=/path/to/acv-data
 #              every notebook again under nbval on real data and weights, offline
@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(PY) -m tools.runner --jobs $(JOBS) $(NOTEBOOKS)
 	$(PY) -m tools.figures
-	$(PY) -m tools.reader
+	$(PY) -m tools.site
 
 # Unit tests, then every notebook under nbval in the smoke profile. Smoke
 # metrics go to build/smoke so they never overwrite those of 'make run'.
@@ -89,7 +89,7 @@ test-oldest: $(OLDEST_STAMP)
 rehearse: setup
 	$(PY) -m tools.rehearse run --data "$(DATA)" $(NOTEBOOKS)
 
-# The reference runs that the notebooks, the README and the reader quote: every
+# The reference runs that the notebooks, the README and the site quote: every
 # notebook with real data in $(DATA) under the cpu profile, offline. Their records
 # are kept in reference/cpu/; the README's results table is generated from them.
 REFERENCE_NOTEBOOKS ?= $(filter-out notebooks/00_%,$(NOTEBOOKS))

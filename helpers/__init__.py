@@ -17,7 +17,7 @@ What the lessons teach, in code a learner may read and reuse:
   distribute - the tf.distribute strategy, the global batch, mixed precision and XLA
 
 The notebooks' run-time (their setup and last cells: profiles, claims, records) is
-``helpers.course``; a learner need not read it. The maintainers' tools (runner, reader,
+``helpers.course``; a learner need not read it. The maintainers' tools (runner, site,
 figures, badges, benchmarks) are in ``tools/`` at the top of the repository.
 """
 

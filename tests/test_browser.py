@@ -297,3 +297,84 @@ def test_a_wrong_iou_typed_into_the_exercise_gets_its_hint_in_jupyterlab(lab, br
         assert "FAIL  two boxes that do not touch" in text and "04.iou:" in text and "tests failed" in text, text
     finally:
         page.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# The course site (tools/site.py), opened from the file system as a learner would after make run.
+
+def _png() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory):
+    """The site built from every notebook (each given one figure output, as an executed one has) and two
+    records, one on real data; returns (index.html, {notebook: the number its results line must show})."""
+    import nbformat
+
+    from tools import site
+
+    build = tmp_path_factory.mktemp("build")
+    (build / "executed").mkdir()
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        first.outputs = [nbformat.v4.new_output("display_data", data={"image/png": _png(), "text/plain": "<Figure>"})]
+        nbformat.write(nb, build / "executed" / path.name)
+    (build / "metrics").mkdir()
+    records = {"04_object_localization": ({"share_iou_ge_0_6": 0.6875, "course_model": {"share_iou_ge_0_6": 0.5}}, False),
+               "05_bird_boxes": ({"share_iou_ge_0_5": 0.724, "constant_box": {"share_iou_ge_0_5": 0.568}}, True)}
+    for notebook, (numbers, real) in records.items():
+        record = {"notebook": notebook, "profile": "smoke", "numbers": numbers,
+                  "sources": {"data": {"name": "data", "kind": "local" if real else "standin", "detail": "", "real": real}}}
+        (build / "metrics" / f"{notebook}.json").write_text(json.dumps(record))
+    old = os.environ.get("ACV_BUILD_DIR")
+    os.environ["ACV_BUILD_DIR"] = str(build)
+    try:
+        index = site.build(build / "executed", build / "html", build / "site-src")
+    finally:
+        if old is None:
+            os.environ.pop("ACV_BUILD_DIR")
+        else:
+            os.environ["ACV_BUILD_DIR"] = old
+    shown = {"04_object_localization": "0.6875", "05_bird_boxes": "0.724"}
+    return index, shown
+
+
+def test_the_course_site_opens_from_the_file_system_with_every_lesson_search_and_results(course_site, browser):
+    index, shown = course_site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(index.as_uri())
+    assert "stand-ins in 1 of 2 notebooks" in page.locator("article").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "course_site.png"))
+    lessons = page.locator(".sidebar-tree a[href*='notebooks/']")
+    hrefs = [lessons.nth(i).get_attribute("href") for i in range(lessons.count())]
+    assert [Path(h).stem for h in hrefs] == [p.stem for p in NOTEBOOKS], "every lesson, in order, in the sidebar"
+    for href in hrefs:
+        page.goto(index.parent.joinpath(href).as_uri())
+        figure = page.locator("article img").first
+        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"{href} shows no figure"
+        assert page.locator("a.next-page, a.prev-page").count() >= 1, f"{href} has no previous/next link"
+    page.goto(index.parent.joinpath("search.html").as_uri() + "?q=IoU")
+    page.wait_for_function("document.querySelector('#search-results')?.innerText.includes('Search finished')",
+                           timeout=20_000)
+    assert "04 · Object localization" in page.locator("#search-results").inner_text()
+    page.goto(index.parent.joinpath("results.html").as_uri())
+    text = page.locator("article").inner_text()
+    for notebook, number in shown.items():
+        line = next(line for line in text.splitlines() if line.startswith(notebook))
+        assert number in line, f"the results page shows {line!r} for {notebook}, whose record holds {number}"
+    assert text.index("Our reference runs on real data") < text.index("This run")
+    away = [url for url in requests if not url.startswith("file://")]
+    assert not away, f"the site asked the network for {away[:3]}"
+    page.close()

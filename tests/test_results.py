@@ -1,4 +1,4 @@
-"""helpers.results: one set of headlines for the notebooks, the reader and the README, read from recorded runs."""
+"""helpers.results: one set of headlines for the notebooks, the site and the README, read from recorded runs."""
 
 import json
 

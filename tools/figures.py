@@ -186,6 +186,10 @@ def figure_shown_by(notebook: Path, call: str) -> bytes | None:
 # Figures taken from an executed notebook of a run on real data and weights: (notebook, the call that draws it)
 SHOWN = {"inceptionv3_patches_by_depth.png": ("08_what_layers_learned", "plots.show_patches(")}
 
+# Screenshots of what make run builds, taken in a browser (python -m tools.site --screenshot; the browser test
+# takes the same page to build/screenshots/).
+TAKEN = {"course_site.png": "the course site's home page, opened from the file system after a fresh clone's make run"}
+
 
 def draw_all(out: Path, executed: Path | None = None) -> list[Path]:
     """Every figure of FIGURES into ``out``; with ``executed`` (a folder of executed notebooks from a run on

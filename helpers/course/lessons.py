@@ -157,14 +157,15 @@ CLAIMS: dict[str, tuple[Claim, ...]] = {
                  {"smoke": None, "cpu": 0.05, "full": 0.05}, ahead=True, needs=PROBE_TASKS),
         at_least("{0}: linear probe, mixed8 minus mixed7", "findings.*.mixed8_minus_mixed7", None, needs=PROBE_TASKS),
         # Downstreaming, written before its first run: a 4-block network from scratch on 1,000 cats and dogs
-        # at 64 px should clear chance clearly; what starting from it does for the new pair is reported.
+        # at 64 px should clear chance clearly; what starting from it does for the new pair is reported. The
+        # averaged validation accuracy replaced "epochs saved" after the first reference run (2026-12-05): an
+        # unreached seed counted as one epoch more bounds that mean, not its interval (a critical read found it).
         at_least("our small network's cats vs dogs, held-out accuracy", "downstream.source_accuracy",
                  {"smoke": None, "cpu": 0.60, "full": 0.70}, fmt="{:.3f}", needs=("data:pets",)),
         at_least("{downstream[classes][0]} vs {downstream[classes][1]}: from our cats-vs-dogs model minus from "
                  "scratch, test accuracy", "downstream.test_gain", None, needs=("data:pets", "data:new_pair")),
-        at_least("{downstream[classes][0]} vs {downstream[classes][1]}: epochs to validation {down_target}, scratch's "
-                 "minus from our cats-vs-dogs model's ({downstream[epochs_saved_is]})", "downstream.epochs_saved", None,
-                 fmt="{:+.1f}",
+        at_least("{downstream[classes][0]} vs {downstream[classes][1]}: from our cats-vs-dogs model minus from "
+                 "scratch, validation accuracy averaged over the epochs", "downstream.curve_gain", None,
                  needs=("data:pets", "data:new_pair")),
     ),
     "07_iou_losses_at_scale": (

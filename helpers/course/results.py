@@ -1,7 +1,7 @@
 """Headline numbers: this run beside our reference run, the course and the baseline.
 
 Three places show a notebook's headline and must agree: the notebook's last
-printout (``conclusion``), the reader (``make run``) and the README's results
+printout (``conclusion``), the course site (``make run``) and the README's results
 table. All three read ``HEADLINES`` (``lessons.py``, beside each notebook's claims) and the recorded runs:
 
 - this run:          ``build/metrics/<notebook>.json`` (``report.record``);
