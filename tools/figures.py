@@ -188,7 +188,7 @@ SHOWN = {"inceptionv3_patches_by_depth.png": ("08_what_layers_learned", "plots.s
 
 # Screenshots of what make run builds, taken in a browser (python -m tools.site --screenshot; the browser test
 # takes the same page to build/screenshots/).
-TAKEN = {"course_site.png": "the course site's home page, opened from the file system after a fresh clone's make run"}
+TAKEN = {"course_site.png": "the course site's results page, opened from the file system after a fresh clone's make run"}
 
 
 def draw_all(out: Path, executed: Path | None = None) -> list[Path]:

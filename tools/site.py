@@ -186,12 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executed", type=Path, default=root / "executed")
     parser.add_argument("--out", type=Path, default=root / "html")
     parser.add_argument("--source", type=Path, default=root / "site-src")
-    parser.add_argument("--screenshot", type=Path, help="also save the home page's first screen there (PNG)")
+    parser.add_argument("--screenshot", type=Path, help="also save the results page's first screen there (PNG)")
     args = parser.parse_args(argv)
     index = build(args.executed, args.out, args.source)
     print(f"The course site is ready: open {index}")
     if args.screenshot:
-        screenshot(index, args.screenshot)
+        screenshot(index.with_name("results.html"), args.screenshot)
     return 0
 
 
