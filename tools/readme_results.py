@@ -116,7 +116,7 @@ def _row_08(n):
                       for task in f)
     rows = [("08 linear probes, InceptionV3 at 150 px (paired bootstrap)", tasks,
              f"birds at mixed0 {_f(n['birds_mixed0'])}", "(no lab probes it)")]
-    if "curve_gain" in n.get("downstream", {}):  # recorded from 2026-12-05 on
+    if "downstream" in n:
         d = n["downstream"]
         ours, scratch = d["test_accuracy"]["from our cats-vs-dogs model"], d["test_accuracy"]["from scratch"]
         first = d["first_to_target"]

@@ -158,6 +158,14 @@ class BoxedSplits:
                 f"test {self.test.images.shape}, boxes in {self.train.box_format}")
 
 
+def read_rgb(path: Path) -> np.ndarray:
+    """A photo file -> (H, W, 3) uint8 RGB (greyscale and CMYK converted)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
 def resize_all(images, size: int) -> np.ndarray:
     """Images of any sizes -> (N, size, size, 3) uint8. Plain resizing, as the course:
     relative boxes stay valid because both axes scale with the image."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import boxes as box_ops
-from .common import BoxedImages, resize_all
+from .common import BoxedImages, read_rgb, resize_all
 
 CUB_NAME = "CUB_200_2011"
 CUB_URL = "https://data.caltech.edu/records/65de6-vp158/files/CUB_200_2011.tgz"
@@ -116,7 +116,7 @@ def read_cub(root: Path, image_size: int, n_train: int | None = None,
         index = np.flatnonzero(mask)
         index = index[np.random.default_rng(0).permutation(len(index))][:n]
         splits.append(BoxedImages(
-            resize_all([_read_rgb(paths[i]) for i in index], image_size),
+            resize_all([read_rgb(paths[i]) for i in index], image_size),
             box_ops.convert(rel_xyxy[index], "rel_xyxy", "rel_yxyx").astype(np.float32),
             labels[index], box_format="rel_yxyx"))
     return splits[0], splits[1]
@@ -139,13 +139,6 @@ def _relative_boxes(path: Path, ids: list[int], xywh: np.ndarray, hw: np.ndarray
                          f"reaches outside its {int(hw[row, 1])}x{int(hw[row, 0])} image (width x height) "
                          f"by more than {EDGE_TOLERANCE:.0%} of a side")
     return box_ops.validate(np.clip(relative, 0.0, 1.0), "rel_xyxy")
-
-
-def _read_rgb(path: Path) -> np.ndarray:
-    from PIL import Image
-
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"))
 
 
 def find_cub(folder: Path) -> Path | None:

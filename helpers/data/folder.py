@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..sources import Source
-from .common import Dataset
+from .common import Dataset, read_rgb, resize_all
 from .pets import readable_images, skipped_summary
 
 SUFFIXES = (".jpg", ".jpeg")
@@ -25,11 +25,8 @@ LAYOUT = "folder/<class>/*.jpg with two or more class folders, e.g. photos/cats/
 
 def _decoded(path: Path, image_size: int) -> np.ndarray | None:
     """(S, S, 3) uint8, squashed to a square as image_dataset_from_directory does; None if it will not decode."""
-    from PIL import Image
-
     try:
-        with Image.open(path) as image:
-            return np.asarray(image.convert("RGB").resize((image_size, image_size), Image.Resampling.BILINEAR))
+        return resize_all([read_rgb(path)], image_size)[0]
     except OSError:  # a JPEG whose header and end marker look right but whose middle is broken
         return None
 
